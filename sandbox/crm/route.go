@@ -1,0 +1,205 @@
+package crm
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const apiPrefix = "/api/v6/"
+
+// route is a parsed request path.
+type route struct {
+	endpoint string // "contacts", "mergeContacts", ...
+	name     string // the record name for one-record paths
+	one      bool   // a one-record path
+}
+
+// parseRoute reads the escaped path so that %2E stays part of a name while
+// an unescaped dot ends it, as the real router does.
+func parseRoute(r *http.Request) (route, bool) {
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), apiPrefix)
+	if !ok {
+		return route{}, false
+	}
+	endpoint, tail, one := strings.Cut(rest, "/")
+	if !one {
+		endpoint = strings.TrimSuffix(endpoint, ".json")
+		return route{endpoint: endpoint}, endpoint != ""
+	}
+	escaped, _, _ := strings.Cut(tail, ".")
+	name, err := url.PathUnescape(escaped)
+	if err != nil || name == "" {
+		return route{}, false
+	}
+	return route{endpoint: endpoint, name: name, one: true}, true
+}
+
+// counterKey names the endpoint in Counters.
+func (rt route) counterKey(method string) string {
+	if rt.one && method == http.MethodGet {
+		return method + " " + rt.endpoint + "/one"
+	}
+	return method + " " + rt.endpoint
+}
+
+// statusWriter remembers the status for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// ServeHTTP answers one API request: it counts it, waits the latency,
+// applies the rate limit, authentication and injected faults, then routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	s.enter()
+	defer s.leave()
+
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	rt, ok := parseRoute(r)
+	if ok {
+		s.count(rt.counterKey(r.Method))
+	}
+	if s.serve(sw, r, rt, ok) {
+		if sw.status >= 400 {
+			s.count(strconv.Itoa(sw.status))
+		}
+	}
+	s.log.Debug("crm request", slog.String("method", r.Method),
+		slog.String("path", r.URL.EscapedPath()), slog.Int("status", sw.status),
+		slog.Duration("took", time.Since(start)))
+}
+
+// serve reports false when the client went away before an answer.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, ok bool) bool {
+	latency, limiter := s.knobs()
+	if !sleep(r.Context(), latency) {
+		return false
+	}
+	if allowed, retry := limiter.take(time.Now()); !allowed {
+		writeTooMany(w, retry)
+		return true
+	}
+	if !s.authorized(r) {
+		writeError(w, http.StatusUnauthorized, msgUnauthorized, nil)
+		return true
+	}
+	switch s.faults.draw() {
+	case http.StatusInternalServerError:
+		writeError(w, http.StatusInternalServerError, []string{msgInternal}, nil)
+		return true
+	case http.StatusTooManyRequests:
+		writeTooMany(w, 1)
+		return true
+	}
+	if !ok {
+		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
+		return true
+	}
+	s.dispatch(w, r, rt)
+	return true
+}
+
+func writeTooMany(w http.ResponseWriter, retryAfter int) {
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	writeError(w, http.StatusTooManyRequests, []string{"Too many requests"}, nil)
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	token := r.Header.Get("X-AUTH-TOKEN")
+	if token == "" {
+		token = r.URL.Query().Get("accessToken")
+	}
+	return token == s.opts.Token
+}
+
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route) {
+	switch {
+	case rt.endpoint == "whoim" && !rt.one && r.Method == http.MethodGet:
+		writeResult(w, http.StatusOK, userView(sandboxUser))
+	case rt.endpoint == "contacts" && !rt.one:
+		s.contactsCollection(w, r)
+	case rt.endpoint == "contacts":
+		s.contactsOne(w, r, rt.name)
+	case rt.endpoint == "mergeContacts" && !rt.one && r.Method == http.MethodPost:
+		s.mergeContacts(w, r)
+	case rt.endpoint == "crmRecords" && !rt.one:
+		s.recordsCollection(w, r)
+	case rt.endpoint == "crmRecords":
+		s.recordsOne(w, r, rt.name)
+	default:
+		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
+	}
+}
+
+func (s *Server) contactsCollection(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		s.listContacts(w, r)
+	case http.MethodPost:
+		s.createContact(w, r)
+	default:
+		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
+	}
+}
+
+func (s *Server) contactsOne(w http.ResponseWriter, r *http.Request, name string) {
+	switch r.Method {
+	case http.MethodGet:
+		s.getContact(w, name)
+	case http.MethodPut:
+		s.updateContact(w, r, name)
+	case http.MethodDelete:
+		s.deleteContact(w, name)
+	default:
+		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
+	}
+}
+
+func (s *Server) recordsCollection(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		s.listRecords(w, r)
+	case http.MethodPost:
+		s.createRecord(w, r)
+	default:
+		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
+	}
+}
+
+func (s *Server) recordsOne(w http.ResponseWriter, r *http.Request, name string) {
+	switch r.Method {
+	case http.MethodGet:
+		s.getRecord(w, name)
+	case http.MethodPut:
+		s.updateRecord(w, r, name)
+	case http.MethodDelete:
+		s.deleteRecord(w, name)
+	default:
+		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
+	}
+}
