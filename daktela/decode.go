@@ -35,7 +35,7 @@ func (c *Client) decodeAnswer(resp *http.Response, method, endpoint string, out 
 	apiErr, err := decodeEnvelope(resp.Body, out)
 	if err != nil {
 		return fmt.Errorf("daktela: %s %s: decode answer: %w",
-			strings.ToLower(method), endpoint, err)
+			strings.ToLower(method), endpoint, c.scrub(err))
 	}
 	if !emptyError(apiErr) {
 		e.Messages, e.Fields = parseAPIError(apiErr)
@@ -45,17 +45,28 @@ func (c *Client) decodeAnswer(resp *http.Response, method, endpoint string, out 
 	return nil
 }
 
-// redact removes the token from messages, in case a server echoes it.
+// redact removes the token from messages and field names, in case a server
+// echoes it.
 func (c *Client) redact(e *Error) *Error {
 	for i, m := range e.Messages {
-		e.Messages[i] = strings.ReplaceAll(m, c.token, "[redacted]")
+		e.Messages[i] = c.redactString(m)
 	}
-	for _, msgs := range e.Fields {
+	if e.Fields == nil {
+		return e
+	}
+	fields := make(map[string][]string, len(e.Fields))
+	for k, msgs := range e.Fields {
 		for i, m := range msgs {
-			msgs[i] = strings.ReplaceAll(m, c.token, "[redacted]")
+			msgs[i] = c.redactString(m)
 		}
+		fields[c.redactString(k)] = msgs
 	}
+	e.Fields = fields
 	return e
+}
+
+func (c *Client) redactString(s string) string {
+	return strings.ReplaceAll(s, c.token, "[redacted]")
 }
 
 // decodeEnvelope walks {"error":..., "result":..., "_time":...} and decodes

@@ -106,8 +106,8 @@ func (c *Client) scrub(err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	if strings.Contains(err.Error(), c.token) {
-		return errors.New(strings.ReplaceAll(err.Error(), c.token, "[redacted]"))
+	if msg := err.Error(); strings.Contains(msg, c.token) {
+		return errors.New(c.redactString(msg))
 	}
 	return err
 }
