@@ -10,7 +10,8 @@ import (
 // (root ORDERS, one ORDER each). Missing, empty and unknown elements are
 // tolerated; CDATA and a UTF-8 byte-order mark are fine.
 type OrderDecoder struct {
-	x      *xmlReader
+	src    tokenSource
+	x      *tagStack
 	in     interner
 	err    error // sticky fatal error
 	order  *Order
@@ -26,7 +27,15 @@ func NewOrderDecoder(r io.Reader) *OrderDecoder { return newOrderDecoder(ExportO
 func NewFeedDecoder(r io.Reader) *OrderDecoder { return newOrderDecoder(ExportFeed, r) }
 
 func newOrderDecoder(export string, r io.Reader) *OrderDecoder {
-	return &OrderDecoder{x: newXMLReader(export, r), in: newInterner()}
+	sc, err := newScanner(export, r)
+	if err != nil {
+		return &OrderDecoder{err: err}
+	}
+	return orderDecoderOn(sc)
+}
+
+func orderDecoderOn(src tokenSource) *OrderDecoder {
+	return &OrderDecoder{src: src, x: src.tags(), in: newInterner()}
 }
 
 // Next returns the next order. It returns io.EOF after the last one, a
@@ -49,7 +58,7 @@ func (d *OrderDecoder) Next() (*Order, error) {
 func (d *OrderDecoder) seekOrder() (int, error) {
 	x := d.x
 	for {
-		ev, err := x.next()
+		ev, err := d.src.next()
 		if err != nil {
 			return 0, err
 		}
@@ -57,10 +66,11 @@ func (d *OrderDecoder) seekOrder() (int, error) {
 		case ev == evEnd:
 			x.pop()
 		case x.depth() == 1 && x.stack[0] != "ORDERS":
-			return 0, x.syntax(fmt.Errorf("root element is <%s>, not <ORDERS>; "+
-				"is this an order export in Shoptet's XML template?", x.stack[0]))
+			return 0, &ParseError{Export: x.export, Line: d.src.line(), Err: fmt.Errorf(
+				"root element is <%s>, not <ORDERS>; is this an order export "+
+					"in Shoptet's XML template?", x.stack[0])}
 		case x.depth() == 2 && x.stack[1] == "ORDER":
-			return x.line(), nil
+			return d.src.line(), nil
 		}
 	}
 }
@@ -70,7 +80,7 @@ func (d *OrderDecoder) readOrder(line int) (*Order, error) {
 	x := d.x
 	d.order, d.bad, d.inItem = &Order{}, nil, false
 	for {
-		ev, err := x.next()
+		ev, err := d.src.next()
 		if err != nil {
 			d.err = err
 			return nil, err

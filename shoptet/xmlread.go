@@ -12,32 +12,91 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// xmlReader walks an XML export with encoding/xml's RawToken, which skips
-// the namespace work and copies Token does. It checks tag nesting itself, so
-// a document that is cut off or badly nested is still caught.
-type xmlReader struct {
-	export string
-	xd     *xml.Decoder
-	stack  []string // open element names, root first
-	text   []byte   // character data of the innermost open element
-	root   bool     // the root element has been seen
+// xmlEvent is what a tokenSource reports to a decoder.
+type xmlEvent int
+
+const (
+	evStart xmlEvent = iota // an element opened; its name is on top of the stack
+	evEnd                   // an element closed; still on the stack, text holds its text
+)
+
+// tokenSource walks an XML export tag by tag. Two implement it: scanner,
+// the fast one the order decoder uses, and xmlReader over encoding/xml.
+type tokenSource interface {
+	// next advances to the next start or end tag. It returns io.EOF after
+	// the root element closed, a *ParseError for broken XML, and read errors
+	// unchanged.
+	next() (xmlEvent, error)
+	// tags is the state shared by both implementations.
+	tags() *tagStack
+	// line is the line of the last start tag.
+	line() int
 }
 
-func newXMLReader(export string, r io.Reader) *xmlReader {
+// tagStack is the open elements and the text of the innermost one.
+type tagStack struct {
+	export string
+	stack  []string // open element names, root first
+	text   []byte
+	root   bool // the root element has been seen
+}
+
+func (t *tagStack) tags() *tagStack { return t }
+
+func (t *tagStack) push(name string) error {
+	if len(t.stack) == 0 && t.root {
+		return fmt.Errorf("second root element <%s>", name)
+	}
+	t.root = true
+	t.stack = append(t.stack, name)
+	t.text = t.text[:0]
+	return nil
+}
+
+func (t *tagStack) checkEnd(name string) error {
+	if len(t.stack) == 0 || t.stack[len(t.stack)-1] != name {
+		return fmt.Errorf("unexpected </%s>", name)
+	}
+	return nil
+}
+
+// pop closes the element reported by the last evEnd.
+func (t *tagStack) pop() {
+	t.stack = t.stack[:len(t.stack)-1]
+	t.text = t.text[:0]
+}
+
+// eof turns the end of input into io.EOF or, when the document is not
+// complete, into the reason it is not.
+func (t *tagStack) eof() error {
+	switch {
+	case !t.root:
+		return errors.New("no XML element in the export")
+	case len(t.stack) > 0:
+		return fmt.Errorf("export ends inside <%s>; it was cut short", t.stack[len(t.stack)-1])
+	}
+	return io.EOF
+}
+
+func (t *tagStack) depth() int { return len(t.stack) }
+
+// trimmed returns the current text without surrounding white space.
+func (t *tagStack) trimmed() []byte { return trimSpaceBytes(t.text) }
+
+// skipBOM returns a buffered reader past a UTF-8 byte-order mark.
+func skipBOM(r io.Reader) *bufio.Reader {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if head, _ := br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
 		_, _ = br.Discard(len(utf8BOM))
 	}
-	xd := xml.NewDecoder(br)
-	xd.CharsetReader = charsetReader
-	// Merchant-edited templates sometimes carry HTML entities such as &nbsp;.
-	xd.Entity = xml.HTMLEntity
-	return &xmlReader{export: export, xd: xd, stack: make([]string, 0, 8)}
+	return br
 }
 
 // charsetReader accepts the Czech single-byte encodings besides UTF-8.
 func charsetReader(label string, in io.Reader) (io.Reader, error) {
 	switch strings.ToLower(label) {
+	case "utf-8", "utf8":
+		return in, nil
 	case "windows-1250", "cp1250":
 		return charmap.Windows1250.NewDecoder().Reader(in), nil
 	case "iso-8859-2", "latin2":
@@ -46,28 +105,34 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 	return nil, fmt.Errorf("unsupported encoding %q", label)
 }
 
-// xmlEvent is what next reports to a decoder.
-type xmlEvent int
+// xmlReader is a tokenSource over encoding/xml's RawToken, which skips the
+// namespace work and copies of Token; it checks nesting itself.
+type xmlReader struct {
+	tagStack
+	xd       *xml.Decoder
+	lastLine int
+}
 
-const (
-	evStart xmlEvent = iota
-	evEnd
-	evEOF
-)
+func newXMLReader(export string, r io.Reader) *xmlReader {
+	xd := xml.NewDecoder(skipBOM(r))
+	xd.CharsetReader = charsetReader
+	// Merchant-edited templates sometimes carry HTML entities such as &nbsp;.
+	xd.Entity = xml.HTMLEntity
+	return &xmlReader{tagStack: tagStack{export: export, stack: make([]string, 0, 8)}, xd: xd}
+}
 
-// next advances to the next start or end tag. On evEnd the ended element is
-// still on the stack and r.text holds its text; on evStart r.text is empty.
 func (r *xmlReader) next() (xmlEvent, error) {
 	for {
 		tok, err := r.xd.RawToken()
 		if err != nil {
-			return evEOF, r.tokenError(err)
+			return evEnd, r.tokenError(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			return evStart, r.start(t.Name.Local)
+			r.lastLine = r.pos()
+			return evStart, r.syntax(r.push(t.Name.Local))
 		case xml.EndElement:
-			return evEnd, r.end(t.Name.Local)
+			return evEnd, r.syntax(r.checkEnd(t.Name.Local))
 		case xml.CharData:
 			if len(r.stack) > 0 {
 				r.text = append(r.text, t...)
@@ -76,38 +141,20 @@ func (r *xmlReader) next() (xmlEvent, error) {
 	}
 }
 
-func (r *xmlReader) start(name string) error {
-	if len(r.stack) == 0 && r.root {
-		return r.syntax(fmt.Errorf("second root element <%s>", name))
-	}
-	r.root = true
-	r.stack = append(r.stack, name)
-	r.text = r.text[:0]
-	return nil
-}
+func (r *xmlReader) line() int { return r.lastLine }
 
-func (r *xmlReader) end(name string) error {
-	if len(r.stack) == 0 || r.stack[len(r.stack)-1] != name {
-		return r.syntax(fmt.Errorf("unexpected </%s>", name))
-	}
-	return nil
-}
-
-// pop closes the element reported by the last evEnd.
-func (r *xmlReader) pop() {
-	r.stack = r.stack[:len(r.stack)-1]
-	r.text = r.text[:0]
+func (r *xmlReader) pos() int {
+	line, _ := r.xd.InputPos()
+	return line
 }
 
 func (r *xmlReader) tokenError(err error) error {
 	var se *xml.SyntaxError
 	switch {
-	case err == io.EOF && !r.root:
-		return r.syntax(errors.New("no XML element in the export"))
-	case err == io.EOF && len(r.stack) > 0:
-		return r.syntax(fmt.Errorf("export ends inside <%s>; it was cut short",
-			r.stack[len(r.stack)-1]))
 	case err == io.EOF:
+		if err := r.eof(); err != io.EOF {
+			return r.syntax(err)
+		}
 		return io.EOF
 	case errors.As(err, &se):
 		return &ParseError{Export: r.export, Line: se.Line, Err: errors.New(se.Msg)}
@@ -116,16 +163,8 @@ func (r *xmlReader) tokenError(err error) error {
 }
 
 func (r *xmlReader) syntax(err error) error {
-	return &ParseError{Export: r.export, Line: r.line(), Err: err}
+	if err == nil {
+		return nil
+	}
+	return &ParseError{Export: r.export, Line: r.pos(), Err: err}
 }
-
-func (r *xmlReader) line() int {
-	line, _ := r.xd.InputPos()
-	return line
-}
-
-// depth is the number of open elements.
-func (r *xmlReader) depth() int { return len(r.stack) }
-
-// trimmed returns the current text without surrounding white space.
-func (r *xmlReader) trimmed() []byte { return bytes.TrimSpace(r.text) }
