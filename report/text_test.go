@@ -49,6 +49,10 @@ func TestRedact(t *testing.T) {
 		{"access_token=x password=y", "access_token=REDACTED password=REDACTED"},
 		{"https://shop.cz/admin/objednavky-detail/?id=123", "https://shop.cz/admin/objednavky-detail/?id=123"},
 		{"a=b, threshold=5", "a=b, threshold=5"},
+		{"HASH=abc", "HASH=REDACTED"},
+		{"myhash=abc&hash=", "myhash=abc&hash="},
+		{"==token=x=y", "==token=REDACTED"}, // base64 values end in =
+		{"token=a&token=b#f", "token=REDACTED&token=REDACTED#f"},
 	}
 	for _, tt := range tests {
 		if got := redact(tt.in); got != tt.want {
@@ -110,4 +114,19 @@ func TestLinkCell(t *testing.T) {
 			t.Errorf("linkCell(%.40q) formula = %q, want %q", tt.in, formula, tt.wantFormula)
 		}
 	}
+}
+
+func FuzzRedact(f *testing.F) {
+	f.Add("https://shop.cz/export/orders.xml?hash=abc&patternId=1")
+	f.Add("token==x&hash=")
+	f.Add("=hash=a=b")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := redact(s)
+		if !strings.Contains(s, "=") && got != s {
+			t.Fatalf("redact changed %q without any '=' to %q", s, got)
+		}
+		if again := redact(got); again != got {
+			t.Fatalf("redact is not idempotent: %q -> %q -> %q", s, got, again)
+		}
+	})
 }
