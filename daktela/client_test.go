@@ -85,7 +85,8 @@ func newOfflineClient(t testing.TB) *Client {
 }
 
 func ok(result string) reply {
-	return reply{status: 200, body: `{"error":[],"result":` + result + `,"_time":"2024-01-01 10:00:00"}`}
+	body := `{"error":[],"result":` + result + `,"_time":"2024-01-01 10:00:00"}`
+	return reply{status: 200, body: body}
 }
 
 // checkCommon asserts what every request must carry.
@@ -413,7 +414,7 @@ func TestContactsQueryAndBreak(t *testing.T) {
 		t.Fatalf("%d requests after break, want 1", len(reqs))
 	}
 	want := url.Values{
-		"filter[logic]":               {"and"},
+		"filter[logic]":                {"and"},
 		"filter[filters][0][field]":    {"customFields.email"},
 		"filter[filters][0][operator]": {"eq"},
 		"filter[filters][0][value]":    {"a@b.cz"},
@@ -444,7 +445,8 @@ func TestListOptionsInvalid(t *testing.T) {
 		option string
 	}{
 		{ListOptions{Filters: []Filter{{"", "eq", "x"}}}, "ListOptions.Filters[0].Field"},
-		{ListOptions{Filters: []Filter{{"a", "eq", "x"}, {"b", "~", "x"}}}, "ListOptions.Filters[1].Operator"},
+		{ListOptions{Filters: []Filter{{"a", "eq", "x"}, {"b", "~", "x"}}},
+			"ListOptions.Filters[1].Operator"},
 		{ListOptions{Sort: []Sort{{"a", "up"}}}, "ListOptions.Sort[0].Dir"},
 		{ListOptions{Sort: []Sort{{"", "asc"}}}, "ListOptions.Sort[0].Field"},
 		{ListOptions{PageSize: 1001}, "ListOptions.PageSize"},
@@ -483,10 +485,12 @@ func TestCountContacts(t *testing.T) {
 
 func TestContactFields(t *testing.T) {
 	c, api := newTestClient(t,
-		ok(`{"data":[{"name":"x","_sys":{"cfScheme":{"email":{"type":"EMAIL","title":"E"}}}}],"total":9}`),
+		ok(`{"data":[{"name":"x","_sys":{"cfScheme":`+
+			`{"email":{"type":"EMAIL","title":"E"}}}}],"total":9}`),
 		ok(`{"data":[],"total":0}`))
 	fields, err := c.ContactFields(context.Background())
-	if err != nil || !reflect.DeepEqual(fields, map[string]FieldInfo{"email": {Type: "EMAIL", Title: "E"}}) {
+	want := map[string]FieldInfo{"email": {Type: "EMAIL", Title: "E"}}
+	if err != nil || !reflect.DeepEqual(fields, want) {
 		t.Fatalf("fields = %v, %v", fields, err)
 	}
 	if q := api.requests()[0].Query; q.Get("take") != "1" {

@@ -65,7 +65,8 @@ func TestCustomFieldsEqual(t *testing.T) {
 
 func TestContactUnmarshalTimes(t *testing.T) {
 	var ct Contact
-	if err := json.Unmarshal([]byte(`{"created":"0000-00-00 00:00:00","edited":null}`), &ct); err != nil {
+	zero := `{"created":"0000-00-00 00:00:00","edited":null}`
+	if err := json.Unmarshal([]byte(zero), &ct); err != nil {
 		t.Fatal(err)
 	}
 	if !ct.Created.IsZero() || !ct.Edited.IsZero() {

@@ -92,7 +92,8 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, &OptionError{Option: "URL", Reason: "must be an absolute url"}
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, &OptionError{Option: "URL", Reason: "must not hold credentials, query or fragment"}
+		return nil, &OptionError{Option: "URL",
+			Reason: "must not hold credentials, query or fragment"}
 	}
 	switch {
 	case u.Scheme == "https":

@@ -244,6 +244,9 @@ func scalarString(raw json.RawMessage) (string, error) {
 		return "", nil
 	}
 	if raw[0] == '"' {
+		if s, ok := plainString(raw); ok {
+			return s, nil
+		}
 		var s string
 		err := json.Unmarshal(raw, &s)
 		return s, err
@@ -253,6 +256,21 @@ func scalarString(raw json.RawMessage) (string, error) {
 		return "", fmt.Errorf("want a string or number, got %.40s", raw)
 	}
 	return n.String(), nil
+}
+
+// plainString returns a quoted JSON string without escapes or non-ASCII
+// bytes as is, sparing the reflective decoder on the hot path.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	for _, c := range body {
+		if c < 0x20 || c == '\\' || c == '"' || c >= 0x80 {
+			return "", false
+		}
+	}
+	return string(body), true
 }
 
 // pragueTimeLayout is how Daktela writes every time, in Europe/Prague.

@@ -89,7 +89,8 @@ func TestErrorString(t *testing.T) {
 	}
 	e = &Error{Method: "GET", Endpoint: "/api/v6/x.json", Status: 429, Kind: KindThrottled,
 		RetryAfter: 3 * time.Second}
-	if got, want := e.Error(), "daktela: get /api/v6/x.json: 429 throttled (retry after 3s)"; got != want {
+	want = "daktela: get /api/v6/x.json: 429 throttled (retry after 3s)"
+	if got := e.Error(); got != want {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }

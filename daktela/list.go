@@ -49,7 +49,8 @@ func (o ListOptions) validate() error {
 			return &OptionError{Option: name + ".Field", Reason: "is required"}
 		}
 		if !operators[f.Operator] {
-			return &OptionError{Option: name + ".Operator", Reason: "unknown operator " + strconv.Quote(f.Operator)}
+			return &OptionError{Option: name + ".Operator",
+				Reason: "unknown operator " + strconv.Quote(f.Operator)}
 		}
 	}
 	for i, s := range o.Sort {
@@ -168,7 +169,9 @@ func decodeKeyed[T any](data []byte) ([]T, error) {
 // listAll pages through endpoint with skip and take until a short page or
 // the reported total. Records changed during the walk may shift between
 // pages; sort on a stable field (e.g. created) when that matters.
-func listAll[T any](ctx context.Context, c *Client, endpoint string, o ListOptions) iter.Seq2[T, error] {
+func listAll[T any](
+	ctx context.Context, c *Client, endpoint string, o ListOptions,
+) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if err := o.validate(); err != nil {
@@ -195,7 +198,9 @@ func listAll[T any](ctx context.Context, c *Client, endpoint string, o ListOptio
 	}
 }
 
-func listPage[T any](ctx context.Context, c *Client, endpoint string, q url.Values) (page[T], error) {
+func listPage[T any](
+	ctx context.Context, c *Client, endpoint string, q url.Values,
+) (page[T], error) {
 	var p page[T]
 	err := c.call(ctx, http.MethodGet, c.endpointURL(endpoint, q), nil, &p)
 	return p, err

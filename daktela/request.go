@@ -76,7 +76,9 @@ func (c *Client) call(ctx context.Context, method string, u *url.URL, in, out an
 	return err
 }
 
-func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, in any) (*http.Request, error) {
+func (c *Client) newRequest(
+	ctx context.Context, method string, u *url.URL, in any,
+) (*http.Request, error) {
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
