@@ -593,3 +593,25 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+func TestBasePathAndOwnHTTPClient(t *testing.T) {
+	api := &fakeAPI{replies: []reply{ok(`{"name":"a.b"}`)}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	own := &http.Client{}
+	c, err := New(Options{URL: srv.URL + "/crm/", Token: testToken, Timeout: time.Second,
+		HTTPClient: own, UserAgent: "test-agent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Contact(context.Background(), "a.b"); err != nil {
+		t.Fatal(err)
+	}
+	r := api.requests()[0]
+	if r.RequestURI != "/crm/api/v6/contacts/a%2Eb.json" || r.Header.Get("User-Agent") != "test-agent" {
+		t.Fatalf("request %s agent %q", r.RequestURI, r.Header.Get("User-Agent"))
+	}
+	if own.CheckRedirect != nil {
+		t.Fatal("caller's http client was modified")
+	}
+}

@@ -24,6 +24,8 @@ type ListOptions struct {
 }
 
 // Filter is one condition, e.g. {"customFields.email", "eq", "a@b.cz"}.
+// Value is sent as one string: how Daktela wants several values for in and
+// notin is not confirmed, so those operators get whatever Value holds.
 type Filter struct {
 	Field    string
 	Operator string // eq neq lt lte gt gte like in notin isnull isnotnull
