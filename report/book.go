@@ -34,25 +34,32 @@ type book struct {
 	closed bool
 }
 
+// creator is the application named in the workbook's document properties.
+const creator = "shoptet-daktela"
+
 // openBook starts a workbook whose only sheet is the (still empty) Summary.
 // The temporary file lives beside path so that the final rename is atomic;
 // it is created with mode 0600 because reports hold personal data.
-func openBook(path string) (*book, error) {
+func openBook(path, title string) (*book, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("report: create %s: %w", path, err)
 	}
 	b := &book{file: excelize.NewFile(), path: path, tmp: tmp}
-	if err := b.init(); err != nil {
+	if err := b.init(title); err != nil {
 		b.abort()
 		return nil, err
 	}
 	return b, nil
 }
 
-func (b *book) init() error {
+func (b *book) init(title string) error {
 	if err := b.file.SetSheetName("Sheet1", summarySheet); err != nil {
 		return fmt.Errorf("report: name summary sheet: %w", err)
+	}
+	props := &excelize.DocProperties{Creator: creator, LastModifiedBy: creator, Title: title}
+	if err := b.file.SetDocProps(props); err != nil {
+		return fmt.Errorf("report: set properties: %w", err)
 	}
 	style, err := newStyles(b.file)
 	if err != nil {

@@ -35,7 +35,7 @@ func sheetXML(t *testing.T, path, sheet string) string {
 	var wb struct {
 		Sheets []struct {
 			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+			RID  string `xml:"id,attr"` // the r:id; no other attribute is named id
 		} `xml:"sheets>sheet"`
 	}
 	var rels struct {

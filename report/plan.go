@@ -36,7 +36,7 @@ type PlanWriter struct {
 
 // CreatePlan starts a merge plan workbook that Close writes to path.
 func CreatePlan(path string) (*PlanWriter, error) {
-	b, err := openBook(path)
+	b, err := openBook(path, "Merge plan")
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ type MergeWriter struct {
 
 // CreateMergeResult starts a merge result workbook that Close writes to path.
 func CreateMergeResult(path string) (*MergeWriter, error) {
-	b, err := openBook(path)
+	b, err := openBook(path, "Merge result")
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,8 @@ func TestPlanWorkbook(t *testing.T) {
 	groups := []PlanGroup{
 		{ID: "g1", Rule: "same e-mail", Keep: "Petr Novák", Contacts: []PlanContact{
 			{Name: "Petr Novák", Emails: []string{"petr@example.cz"}, Created: created},
-			{Name: "Petr Novák (2)", Emails: []string{"PETR@example.cz"}, Phones: []string{"+420777000111"}},
+			{Name: "Petr Novák (2)", Emails: []string{"PETR@example.cz"},
+				Phones: []string{"+420777000111"}},
 		}},
 		{ID: "g2", Rule: "same phone", Keep: "Anna Černá", Ambiguous: true,
 			Reason: "two different names share one phone", Contacts: []PlanContact{
@@ -93,7 +94,8 @@ func TestMergeResultWorkbook(t *testing.T) {
 	}
 	defer w.Abort()
 	rows := []MergeRow{
-		{Group: "g1", Keep: "Petr Novák", Merged: []string{"Petr Novák (2)", "P. Novák"}, Result: "merged"},
+		{Group: "g1", Keep: "Petr Novák", Merged: []string{"Petr Novák (2)", "P. Novák"},
+			Result: "merged"},
 		{Group: "g2", Keep: "Anna Černá", Result: "failed",
 			Message: `PUT https://x.daktela.com/api/v6/contacts/a.json?accessToken=abc123: 500`},
 	}

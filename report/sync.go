@@ -37,7 +37,7 @@ type Writer struct {
 // Create starts a sync report that Close writes to path. Until then the
 // rows go to a hidden temporary file in the same directory.
 func Create(path string) (*Writer, error) {
-	b, err := openBook(path)
+	b, err := openBook(path, "Merge report")
 	if err != nil {
 		return nil, err
 	}

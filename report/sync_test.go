@@ -60,7 +60,8 @@ func writeSample(t *testing.T, path string) {
 		func() error {
 			return w.AddConflict(ConflictRow{
 				Kind: "shared phone", Key: "+420601123456",
-				Records: []string{"Jiří Šťastný", "Jana Šťastná"}, Reason: "different names",
+				Records: []string{"Jiří Šťastný", "Jana Šťastná"},
+				Reason:  "different names",
 			})
 		},
 		func() error {
@@ -89,11 +90,15 @@ func TestSyncReportLayout(t *testing.T) {
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets = %v, want %v", got, want)
 	}
+	if props, err := f.GetDocProps(); err != nil || props.Title != "Merge report" {
+		t.Errorf("document title = %+v, %v", props, err)
+	}
 	if got := f.GetActiveSheetIndex(); got != 0 {
 		t.Errorf("active sheet = %d, want 0 (Summary)", got)
 	}
 	headers := map[string][]string{
-		"Contacts":  {"Contact", "Title", "E-mails", "Phones", "Orders", "Records", "Rules", "Action", "Message"},
+		"Contacts": {"Contact", "Title", "E-mails", "Phones", "Orders", "Records", "Rules",
+			"Action", "Message"},
 		"Orders":    {"Code", "ID", "Date", "Total", "Currency", "Status", "Contact", "Link"},
 		"Conflicts": {"Kind", "Key", "Records", "Reason"},
 		"Rejected":  {"Source", "Record", "Position", "Reason"},
@@ -151,7 +156,8 @@ func TestSyncReportCells(t *testing.T) {
 		t.Errorf("Orders!D2 format = %q, want %q", got, moneyFormat)
 	}
 	formula, err := f.GetCellFormula("Orders", "H2")
-	if err != nil || formula != `HYPERLINK("https://www.obchod.cz/admin/objednavky-detail/?id=123")` {
+	wantFormula := `HYPERLINK("https://www.obchod.cz/admin/objednavky-detail/?id=123")`
+	if err != nil || formula != wantFormula {
 		t.Errorf("Orders!H2 formula = %q, %v", formula, err)
 	}
 	if got := value(t, f, "Orders", "H2"); !strings.HasSuffix(got, "?id=123") {
@@ -286,7 +292,8 @@ func TestSyncReportOverflow(t *testing.T) {
 	}
 	// The filter names are scoped by sheet position, which moved.
 	for _, dn := range f.GetDefinedName() {
-		if dn.Name == "_xlnm._FilterDatabase" && !strings.HasPrefix(dn.RefersTo, "'"+dn.Scope+"'!") {
+		scoped := strings.HasPrefix(dn.RefersTo, "'"+dn.Scope+"'!")
+		if dn.Name == "_xlnm._FilterDatabase" && !scoped {
 			t.Errorf("filter of %s refers to %s", dn.Scope, dn.RefersTo)
 		}
 	}
