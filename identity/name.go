@@ -25,7 +25,8 @@ func buildFoldTable() [foldLimit]rune {
 		t[r] = unicode.ToLower(base)
 	}
 	// Letters with a stroke have no decomposition but read as their base.
-	for r, base := range map[rune]rune{'ł': 'l', 'Ł': 'l', 'đ': 'd', 'Đ': 'd', 'ø': 'o', 'Ø': 'o'} {
+	stroked := map[rune]rune{'ł': 'l', 'Ł': 'l', 'đ': 'd', 'Đ': 'd', 'ø': 'o', 'Ø': 'o'}
+	for r, base := range stroked {
 		t[r] = base
 	}
 	return t

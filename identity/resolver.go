@@ -43,7 +43,7 @@ type Resolver struct {
 	emails     intern
 	emailOwner []int32 // first record seen with each e-mail
 	phones     intern
-	names      intern
+	names      map[string]int32 // folded name -> id; the text itself is never needed
 	folder     nameFolder
 }
 
@@ -72,7 +72,7 @@ func NewResolver() *Resolver {
 	return &Resolver{
 		emails: newIntern(),
 		phones: newIntern(),
-		names:  newIntern(),
+		names:  make(map[string]int32),
 	}
 }
 
@@ -128,10 +128,11 @@ func (r *Resolver) nameID(name string) int32 {
 	if len(folded) == 0 {
 		return none
 	}
-	if id, ok := r.names.m[string(folded)]; ok {
+	if id, ok := r.names[string(folded)]; ok {
 		return id
 	}
-	id, _ := r.names.id(string(folded))
+	id := int32(len(r.names))
+	r.names[string(folded)] = id
 	return id
 }
 
