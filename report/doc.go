@@ -9,5 +9,8 @@
 // a temporary file beside the destination and renamed into place on Close, so
 // a reader never sees a half-written report.
 //
+// A workbook has no time zones: a time is written as the wall clock of its
+// own location, so callers pass times in the zone people should read them in.
+//
 // Writers are not safe for concurrent use.
 package report
