@@ -111,9 +111,10 @@ func exportRecords(t *testing.T, s *Shop) []record {
 func TestTruthMatchesIdentityRules(t *testing.T) {
 	for _, seed := range []int64{1, 2, 3} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			s := Generate(Options{Seed: seed, Customers: 800, Orders: 4000})
+			s := Generate(Options{Seed: seed, Customers: 500, Orders: 2500})
 			s.AddOrders(300, s.lastOrderTime())
 			s.ChangeOrders(100, s.lastOrderTime())
+			requireHardCases(t, s)
 			checkPartition(t, s, exportRecords(t, s))
 		})
 	}
@@ -145,5 +146,35 @@ func checkPartition(t *testing.T, s *Shop, recs []record) {
 	}
 	if got, want := len(personToCluster), truth.Persons(); got != want {
 		t.Fatalf("exports show %d persons, truth has %d", got, want)
+	}
+}
+
+// requireHardCases makes sure the partition check meets every rule: a
+// switched e-mail in use, phone-only orders that join a person, phone-only
+// orders on a shared phone, orders without contact and two-account customers.
+func requireHardCases(t *testing.T, s *Shop) {
+	t.Helper()
+	var switched, phoneOnlyJoin, phoneOnlyShared, bare, twoAccounts int
+	for _, o := range s.orders {
+		pr := s.persons[o.person]
+		switch {
+		case pr.emailAt != 0 && o.created >= pr.emailAt:
+			switched++
+		case o.flags&oNoEmail != 0 && pr.flags&pNoEmail == 0:
+			phoneOnlyJoin++
+		case pr.flags&(pNoEmail|pSharedPhone) == pNoEmail|pSharedPhone:
+			phoneOnlyShared++
+		case pr.flags&pNoEmail != 0 && pr.phone < 0:
+			bare++
+		}
+	}
+	for _, pr := range s.persons[:s.customers] {
+		if pr.flags&pTwoAccounts != 0 {
+			twoAccounts++
+		}
+	}
+	if switched*phoneOnlyJoin*phoneOnlyShared*bare*twoAccounts == 0 {
+		t.Fatalf("missing a case: switched %d, phone-only joining %d, phone-only shared %d, "+
+			"bare %d, two accounts %d", switched, phoneOnlyJoin, phoneOnlyShared, bare, twoAccounts)
 	}
 }

@@ -181,7 +181,8 @@ func (s *Shop) appendCustomer(b []byte, o *order, r *rng) []byte {
 	return append(b, "</CUSTOMER>\n"...)
 }
 
-func (s *Shop) appendAddress(b []byte, tag string, p int32, name string, a address, billing bool) []byte {
+func (s *Shop) appendAddress(b []byte, tag string, p int32, name string, a address,
+	billing bool) []byte {
 	company, ico, dic := s.company(p)
 	b = append(b, '<')
 	b = append(b, tag...)
