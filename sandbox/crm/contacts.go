@@ -56,7 +56,7 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.RLock()
 	names, total := s.contactLister().page(lq)
-	data := make([]map[string]any, len(names))
+	data := make([]any, len(names))
 	for i, name := range names {
 		data[i] = pick(s.contactView(s.data.contacts[name], true), lq.fields)
 	}
@@ -67,7 +67,7 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getContact(w http.ResponseWriter, name string) {
 	s.mu.RLock()
 	c := s.data.contacts[name]
-	var view map[string]any
+	var view any
 	if c != nil {
 		view = s.contactView(c, true)
 	}
@@ -184,23 +184,24 @@ func (s *Server) validateContact(form *formError, c *Contact, create bool) {
 
 // echoContact is the record a 400 answer carries: what would have been
 // stored, with unset values as null the way the real service echoes them.
-func (s *Server) echoContact(c *contactRec, stored bool) map[string]any {
+func (s *Server) echoContact(c *contactRec, stored bool) *contactJSON {
 	view := s.contactView(c, stored)
-	for _, f := range []string{"title", "firstname", "lastname", "description"} {
-		if view[f] == "" {
-			view[f] = nil
+	for _, p := range []**string{&view.Title, &view.FirstName, &view.LastName, &view.Description} {
+		if **p == "" {
+			*p = nil
 		}
 	}
 	if stored {
 		return view
 	}
-	view["nps_score"] = nil
-	custom := view["customFields"].(map[string][]string)
+	view.NPSScore = nil
+	view.Sys.Hash = nil
+	custom := view.CustomFields.(map[string][]string)
 	echoed := make(map[string][]*string, len(custom))
 	for key, vals := range custom {
 		echoed[key] = echoValues(vals)
 	}
-	view["customFields"] = echoed
+	view.CustomFields = echoed
 	return view
 }
 

@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"encoding/json"
 	"cmp"
 	"slices"
 	"strings"
@@ -81,14 +82,23 @@ func (l lister) sorted(names []string, keys []sortKey) []string {
 }
 
 // pick keeps only the requested fields of a view; name always stays so
-// that a caller can tell the records apart.
-func pick(view map[string]any, fields []string) map[string]any {
+// that a caller can tell the records apart. Views are structs for speed,
+// so this rare path goes through a map.
+func pick(view any, fields []string) any {
 	if len(fields) == 0 {
 		return view
 	}
-	out := map[string]any{"name": view["name"]}
+	data, err := json.Marshal(view)
+	if err != nil {
+		return view
+	}
+	var all map[string]any
+	if err := json.Unmarshal(data, &all); err != nil {
+		return view
+	}
+	out := map[string]any{"name": all["name"]}
 	for _, f := range fields {
-		if v, ok := view[f]; ok {
+		if v, ok := all[f]; ok {
 			out[f] = v
 		}
 	}

@@ -125,7 +125,7 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.RLock()
 	names, total := s.recordLister().page(lq)
-	data := make([]map[string]any, len(names))
+	data := make([]any, len(names))
 	for i, name := range names {
 		data[i] = pick(s.recordView(s.data.records[name]), lq.fields)
 	}
@@ -136,7 +136,7 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getRecord(w http.ResponseWriter, name string) {
 	s.mu.RLock()
 	rec := s.data.records[name]
-	var view map[string]any
+	var view any
 	if rec != nil {
 		view = s.recordView(rec)
 	}

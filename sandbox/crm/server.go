@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -71,7 +72,7 @@ type Server struct {
 	opts   Options
 	log    *slog.Logger
 	fields map[string]Field
-	scheme map[string]any // cfScheme, built once
+	scheme json.RawMessage // cfScheme, encoded once: every read carries it
 	dbs    map[string]bool
 	types  map[string]bool
 
@@ -159,14 +160,18 @@ func setOf(names []string) map[string]bool {
 	return m
 }
 
-func buildScheme(fields []Field) map[string]any {
+func buildScheme(fields []Field) json.RawMessage {
 	scheme := make(map[string]any, len(fields))
 	for _, f := range fields {
 		scheme[f.Key] = map[string]any{
 			"type": f.Type, "title": f.Title, "hidden": false, "readonly": false,
 		}
 	}
-	return scheme
+	data, err := json.Marshal(scheme)
+	if err != nil {
+		panic(err) // unreachable: strings and booleans always encode
+	}
+	return data
 }
 
 // indexedKeys are the custom fields looked up by value: the sync finds

@@ -100,7 +100,7 @@ func (st *store) deleteContact(name string) {
 	}
 	st.unindexContact(c)
 	delete(st.contacts, name)
-	st.contactNames.remove()
+	st.contactNames.remove(name)
 }
 
 func (st *store) indexContact(c *contactRec) {
@@ -137,7 +137,7 @@ func (st *store) deleteRecord(name string) {
 	}
 	removeFrom(st.byContact, strings.ToLower(rec.Contact), name)
 	delete(st.records, name)
-	st.recordNames.remove()
+	st.recordNames.remove(name)
 }
 
 func addTo(idx map[string]map[string]struct{}, key, name string) {
@@ -164,22 +164,29 @@ func removeFrom(idx map[string]map[string]struct{}, key, name string) {
 // whole store on every page: inserts are queued and merged in on the next
 // read, so a read after k inserts costs O(n + k log k).
 type sortedNames struct {
-	mu    sync.Mutex // readers under the Server's read lock rebuild here
-	base  []string
-	added []string
-	dirty bool // a delete happened since the last rebuild
+	mu      sync.Mutex // readers under the Server's read lock rebuild here
+	base    []string
+	added   []string
+	removed map[string]struct{} // deleted since the last rebuild
 }
 
 // add and remove run under the Server's write lock.
 func (n *sortedNames) add(name string) { n.added = append(n.added, name) }
-func (n *sortedNames) remove()         { n.dirty = true }
+
+func (n *sortedNames) remove(name string) {
+	if n.removed == nil {
+		n.removed = map[string]struct{}{}
+	}
+	n.removed[name] = struct{}{}
+}
 
 // get returns the names in order. The slice is never modified afterwards,
-// so callers may keep it after releasing the lock.
+// so callers may keep it after releasing the lock. Only queued and removed
+// names are checked with exists: looking up all 200,000 would dominate.
 func (n *sortedNames) get(exists func(string) bool) []string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if len(n.added) == 0 && !n.dirty {
+	if len(n.added) == 0 && len(n.removed) == 0 {
 		return n.base
 	}
 	slices.Sort(n.added)
@@ -187,17 +194,19 @@ func (n *sortedNames) get(exists func(string) bool) []string {
 	i, j := 0, 0
 	for i < len(n.base) || j < len(n.added) {
 		var next string
+		check := true
 		if j >= len(n.added) || (i < len(n.base) && n.base[i] <= n.added[j]) {
 			next, i = n.base[i], i+1
+			_, check = n.removed[next]
 		} else {
 			next, j = n.added[j], j+1
 		}
 		last := len(merged) - 1
-		if exists(next) && (last < 0 || merged[last] != next) {
+		if (last < 0 || merged[last] != next) && (!check || exists(next)) {
 			merged = append(merged, next)
 		}
 	}
-	n.base, n.added, n.dirty = merged, nil, false
+	n.base, n.added, n.removed = merged, nil, nil
 	return merged
 }
 

@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 )
@@ -65,28 +66,55 @@ func nonNil(v []string) []string {
 	return v
 }
 
-// contactView is a contact as reads return it.
-func (s *Server) contactView(c *contactRec, withScheme bool) map[string]any {
-	sys := map[string]any{"hash": hashString(c.hash), "model": "contacts"}
+// contactJSON is a contact as reads return it. Pointers are the values
+// a failed write echoes as null.
+type contactJSON struct {
+	Name         string  `json:"name"`
+	Title        *string `json:"title"`
+	FirstName    *string `json:"firstname"`
+	LastName     *string `json:"lastname"`
+	Account      any     `json:"account"`
+	User         any     `json:"user"`
+	Description  *string `json:"description"`
+	NPSScore     *int    `json:"nps_score"`
+	Created      string  `json:"created"`
+	Edited       string  `json:"edited"`
+	CustomFields any     `json:"customFields"`
+	Duplicates   any     `json:"duplicateContacts"`
+	NotDuplicate any     `json:"notDuplicateContacts"`
+	Sys          sysJSON `json:"_sys"`
+}
+
+// sysJSON is the _sys block of a read.
+type sysJSON struct {
+	Hash     any             `json:"hash"`
+	Model    string          `json:"model"`
+	CFScheme json.RawMessage `json:"cfScheme,omitempty"`
+}
+
+var zero = 0
+
+// contactView is a contact as reads return it; the cfScheme is added for
+// reads of contacts themselves, not for contacts embedded elsewhere.
+func (s *Server) contactView(c *contactRec, withScheme bool) *contactJSON {
+	v := &contactJSON{
+		Name:         c.Name,
+		Title:        &c.Title,
+		FirstName:    &c.FirstName,
+		LastName:     &c.LastName,
+		Account:      accountView(c.Account),
+		User:         userView(c.User),
+		Description:  &c.Description,
+		NPSScore:     &zero,
+		Created:      formatTime(c.Created),
+		Edited:       formatTime(c.Edited),
+		CustomFields: s.customView(c.CustomFields),
+		Sys:          sysJSON{Hash: hashString(c.hash), Model: "contacts"},
+	}
 	if withScheme {
-		sys["cfScheme"] = s.scheme
+		v.Sys.CFScheme = s.scheme
 	}
-	return map[string]any{
-		"name":                 c.Name,
-		"title":                c.Title,
-		"firstname":            c.FirstName,
-		"lastname":             c.LastName,
-		"account":              accountView(c.Account),
-		"user":                 userView(c.User),
-		"description":          c.Description,
-		"nps_score":            0,
-		"created":              formatTime(c.Created),
-		"edited":               formatTime(c.Edited),
-		"customFields":         s.customView(c.CustomFields),
-		"duplicateContacts":    nil,
-		"notDuplicateContacts": nil,
-		"_sys":                 sys,
-	}
+	return v
 }
 
 // contactKind knows the filterable contact fields.
