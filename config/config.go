@@ -25,6 +25,8 @@ type Shoptet struct {
 	PartnerID       string `yaml:"partnerId"`
 	FeedHash        string `yaml:"feedHash"` // secret
 	FeedPath        string `yaml:"feedPath"`
+	// Sandbox marks a connection to the built-in sandbox shop.
+	Sandbox bool `yaml:"-"`
 }
 
 // Daktela is the connection to one CRM.
@@ -33,6 +35,8 @@ type Daktela struct {
 	Token       string `yaml:"token"` // secret
 	Mapping     string `yaml:"mapping"`
 	Concurrency int    `yaml:"concurrency"`
+	// Sandbox marks a connection to the built-in sandbox CRM.
+	Sandbox bool `yaml:"-"`
 }
 
 // Profile is one named pair of connections.

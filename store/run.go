@@ -191,3 +191,31 @@ func (s *Store) GetRun(ctx context.Context, id string) (Run, error) {
 	r.Started, r.Finished = fromMillis(started), fromMillis(finished)
 	return r, err
 }
+
+// ScanRejectedPersons calls fn with the contact and message of each person of a run that
+// Daktela rejected.
+func (s *Store) ScanRejectedPersons(ctx context.Context, run string, fn func(contact, message string) error) error {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT contact, message FROM run_persons
+		WHERE run = ? AND action = 'rejected' ORDER BY idx`), run)
+	if err != nil {
+		return err
+	}
+	var pairs [][2]string
+	for rows.Next() {
+		var c, m string
+		if err := rows.Scan(&c, &m); err != nil {
+			rows.Close()
+			return err
+		}
+		pairs = append(pairs, [2]string{c, m})
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		if err := fn(p[0], p[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

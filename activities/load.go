@@ -1,0 +1,293 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/shopsync/shoptet-daktela/daktela"
+	"github.com/shopsync/shoptet-daktela/mapping"
+	"github.com/shopsync/shoptet-daktela/store"
+)
+
+// Load writes a batch of staged persons into Daktela. A person whose rendered fields match
+// what the sync last wrote costs no call at all; otherwise the contact is read by its
+// deterministic name and created, or updated only where its content changed, keeping what
+// agents added. Persons already handled by an earlier attempt of the batch are skipped, so a
+// retry after a crash neither duplicates a contact nor reports it twice.
+func (a *Activities) Load(ctx context.Context, b Batch) (Loaded, error) {
+	c, err := a.conn(b.Run.Profile)
+	if err != nil {
+		return Loaded{}, err
+	}
+	l := &loader{a: a, c: c, run: b.Run, shop: c.Key(),
+		lim: daktela.NewLimiter(c.Concurrency)}
+	var persons []store.Person
+	err = a.Store.ScanPersons(ctx, b.Run.ID, b.From, b.To, func(p *store.Person) error {
+		persons = append(persons, *p)
+		return nil
+	})
+	if err != nil {
+		return Loaded{}, err
+	}
+	names := make([]string, len(persons))
+	for i, p := range persons {
+		names[i] = p.Contact
+	}
+	if l.written, err = a.Store.WrittenContacts(ctx, l.shop, names); err != nil {
+		return Loaded{}, err
+	}
+	out, err := l.all(ctx, persons)
+	a.log(ctx, b.Run).Info("batch loaded", "from", b.From, "to", b.To, "created", out.Created,
+		"updated", out.Updated, "unchanged", out.Unchanged, "rejected", out.Rejected,
+		"throttled", l.throttled)
+	return out, classify(err)
+}
+
+type loader struct {
+	a         *Activities
+	c         *Conn
+	run       Run
+	shop      string
+	lim       *daktela.Limiter
+	written   map[string]store.Written
+	mu        sync.Mutex
+	out       Loaded
+	throttled int
+	done      int
+}
+
+// all runs the persons through Concurrency workers; the limiter bounds the requests in
+// flight and shrinks them when Daktela throttles.
+func (l *loader) all(ctx context.Context, persons []store.Person) (Loaded, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	work := make(chan *store.Person)
+	var wg sync.WaitGroup
+	for range l.c.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				if err := l.one(ctx, p); err != nil {
+					cancel(err)
+				}
+			}
+		}()
+	}
+feed:
+	for i := range persons {
+		select {
+		case work <- &persons[i]:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	return l.out, context.Cause(ctx)
+}
+
+func (l *loader) one(ctx context.Context, p *store.Person) error {
+	if p.Action != "" {
+		l.count(p.Action)
+		return nil
+	}
+	var st staged
+	if err := json.Unmarshal([]byte(p.Data), &st); err != nil {
+		return err
+	}
+	action, message, err := l.write(ctx, p, st.Fields)
+	if err != nil {
+		return err
+	}
+	if err := l.a.Store.SetOutcome(ctx, l.run.ID, p.Idx, action, message); err != nil {
+		return err
+	}
+	l.count(action)
+	return nil
+}
+
+func (l *loader) write(ctx context.Context, p *store.Person, next mapping.Fields) (action, message string, err error) {
+	w, known := l.written[p.Contact]
+	if known && w.Fingerprint == p.Fingerprint {
+		return ActionUnchanged, "", nil
+	}
+	var existing daktela.Contact
+	err = l.call(ctx, func() (err error) {
+		existing, err = l.c.CRM.Contact(ctx, p.Contact)
+		return err
+	})
+	switch {
+	case daktela.IsNotFound(err):
+		return l.create(ctx, p, next)
+	case err != nil:
+		return "", "", err
+	}
+	var prev mapping.Fields
+	if known {
+		_ = json.Unmarshal([]byte(w.Fields), &prev)
+	}
+	merged, changed := mapping.Merge(fieldsOf(existing), prev, next)
+	if !changed {
+		return ActionUnchanged, "", l.remember(ctx, p, next)
+	}
+	if l.run.DryRun {
+		return ActionWouldUpdate, "", nil
+	}
+	ct := contactOf(merged, p.Contact, "")
+	err = l.call(ctx, func() (err error) {
+		_, err = l.c.CRM.UpdateContact(ctx, ct)
+		return err
+	})
+	if msg, rejected := rejection(err); rejected {
+		return ActionRejected, msg, nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	return ActionUpdated, "", l.remember(ctx, p, next)
+}
+
+func (l *loader) create(ctx context.Context, p *store.Person, next mapping.Fields) (string, string, error) {
+	if l.run.DryRun {
+		return ActionWouldCreate, "", nil
+	}
+	ct := contactOf(next, p.Contact, l.c.Mapping.Database)
+	err := l.call(ctx, func() error {
+		_, err := l.c.CRM.CreateContact(ctx, ct)
+		return err
+	})
+	if msg, rejected := rejection(err); rejected {
+		return ActionRejected, msg, nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	return ActionCreated, "", l.remember(ctx, p, next)
+}
+
+func (l *loader) remember(ctx context.Context, p *store.Person, fields mapping.Fields) error {
+	if l.run.DryRun {
+		return nil
+	}
+	data, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	return l.a.Store.PutWritten(ctx, l.shop, p.Contact,
+		store.Written{Fingerprint: p.Fingerprint, Fields: string(data)})
+}
+
+// call runs one request under the limiter. A throttled answer is not a failure: it shrinks
+// the concurrency, waits the Retry-After out (inside Acquire) and sends the request again.
+func (l *loader) call(ctx context.Context, fn func() error) error {
+	for {
+		if err := l.lim.Acquire(ctx); err != nil {
+			return err
+		}
+		err := fn()
+		l.lim.Release()
+		if de, ok := daktela.AsError(err); ok && de.Kind == daktela.KindThrottled {
+			l.lim.Throttled(de.RetryAfter)
+			l.mu.Lock()
+			l.throttled++
+			l.mu.Unlock()
+			continue
+		}
+		if err == nil {
+			l.lim.Succeeded()
+		}
+		return err
+	}
+}
+
+func (l *loader) count(action string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch action {
+	case ActionCreated, ActionWouldCreate:
+		l.out.Created++
+	case ActionUpdated, ActionWouldUpdate:
+		l.out.Updated++
+	case ActionRejected:
+		l.out.Rejected++
+	default:
+		l.out.Unchanged++
+	}
+	l.done++
+	if l.done%200 == 0 {
+		heartbeat(context.Background(), l.done)
+	}
+}
+
+// rejection reports whether Daktela refused the record itself, with its messages verbatim.
+func rejection(err error) (string, bool) {
+	de, ok := daktela.AsError(err)
+	if !ok || de.Kind != daktela.KindValidation {
+		return "", false
+	}
+	var parts []string
+	parts = append(parts, de.Messages...)
+	keys := make([]string, 0, len(de.Fields))
+	for k := range de.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts = append(parts, k+": "+strings.Join(de.Fields[k], "; "))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, de.Error())
+	}
+	return strings.Join(parts, " | "), true
+}
+
+const customPrefix = "customFields."
+
+// contactOf turns rendered fields into a Daktela contact.
+func contactOf(f mapping.Fields, name, database string) daktela.Contact {
+	ct := daktela.Contact{Name: name, Database: database, CustomFields: daktela.CustomFields{}}
+	for k, v := range f {
+		val := strings.Join(v, " ")
+		switch {
+		case k == "title":
+			ct.Title = val
+		case k == "firstname":
+			ct.FirstName = val
+		case k == "lastname":
+			ct.LastName = val
+		case k == "description":
+			ct.Description = val
+		case k == "account":
+			ct.Account = val
+		case strings.HasPrefix(k, customPrefix):
+			ct.CustomFields[strings.TrimPrefix(k, customPrefix)] = v
+		}
+	}
+	return ct
+}
+
+// fieldsOf turns a Daktela contact into fields comparable with rendered ones.
+func fieldsOf(ct daktela.Contact) mapping.Fields {
+	f := mapping.Fields{}
+	set := func(k, v string) {
+		if v != "" {
+			f[k] = []string{v}
+		}
+	}
+	set("title", ct.Title)
+	set("firstname", ct.FirstName)
+	set("lastname", ct.LastName)
+	set("description", ct.Description)
+	set("account", ct.Account)
+	for k, v := range ct.CustomFields {
+		if len(v) > 0 {
+			f[customPrefix+k] = v
+		}
+	}
+	return f
+}
+

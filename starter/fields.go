@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/shopsync/shoptet-daktela/config"
+	"github.com/shopsync/shoptet-daktela/daktela"
+	"github.com/shopsync/shoptet-daktela/mapping"
+)
+
+func runFields(args []string) error {
+	fs := newFlags("fields", "fields [flags]")
+	profile := fs.String("profile", "default", "connection profile (from the worker's configuration)")
+	mappingFile := fs.String("mapping", "", "mapping file to check (default: the profile's DAKTELA_MAPPING or the default mapping)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	p, err := cfg.Profile(*profile)
+	if err != nil {
+		return err
+	}
+	if p.CRMSandboxed() {
+		return errors.New("no Daktela configured for this profile (set DAKTELA_URL and DAKTELA_TOKEN)")
+	}
+	path := p.Daktela.Mapping
+	if *mappingFile != "" {
+		path = *mappingFile
+	}
+	m := mapping.Default()
+	if path != "" {
+		if m, err = mapping.Load(path); err != nil {
+			return err
+		}
+	}
+	crm, err := daktela.New(daktela.Options{URL: p.Daktela.URL, Token: p.Daktela.Token,
+		Timeout: 30 * time.Second})
+	if err != nil {
+		return err
+	}
+	scheme, err := crm.ContactFields(context.Background())
+	if err != nil {
+		return fmt.Errorf("read the contact form: %w", err)
+	}
+	form := make(map[string]mapping.FieldInfo, len(scheme))
+	for k, f := range scheme {
+		form[k] = mapping.FieldInfo{Type: f.Type, Title: f.Title, Hidden: f.Hidden, ReadOnly: f.ReadOnly}
+	}
+	return printFields(form, m.Check(form))
+}
+
+func printFields(scheme map[string]mapping.FieldInfo, mismatches []mapping.Mismatch) error {
+	keys := make([]string, 0, len(scheme))
+	for k := range scheme {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Println("contact form custom fields:")
+	for _, k := range keys {
+		f := scheme[k]
+		fmt.Printf("  customFields.%-24s %-9s %s\n", k, f.Type, f.Title)
+	}
+	if len(mismatches) == 0 {
+		fmt.Println("mapping: ok")
+		return nil
+	}
+	fmt.Println("mapping problems:")
+	for _, m := range mismatches {
+		fmt.Printf("  %s: %s\n", m.Field, m.Problem)
+	}
+	return fmt.Errorf("the mapping has %d problem(s)", len(mismatches))
+}
