@@ -20,7 +20,9 @@ func (srv *Server) adminOrders(w http.ResponseWriter, r *http.Request) {
 			"error": "add and change must be non-negative integers"})
 		return
 	}
+	srv.mu.Lock()
 	now := srv.now()
+	srv.mu.Unlock()
 	out := struct {
 		Added   []string `json:"added"`
 		Changed []string `json:"changed"`

@@ -93,6 +93,13 @@ func (srv *Server) SetFault(f Fault) {
 	srv.fault = f
 }
 
+// SetClock replaces the clock the admin API places and changes orders by.
+func (srv *Server) SetClock(now func() time.Time) {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	srv.now = now
+}
+
 // FeedMarker returns the change sequence number up to which the feed with
 // that hash has been delivered (0 before the first download).
 func (srv *Server) FeedMarker(hash string) uint32 {

@@ -260,6 +260,8 @@ func TestServerFaults(t *testing.T) {
 
 func TestAdminAPI(t *testing.T) {
 	f := newFixture(t, testHashes)
+	at := time.Date(2027, 4, 1, 10, 0, 0, 0, prague)
+	f.srv.SetClock(func() time.Time { return at })
 	post := func(path, body string) *http.Response {
 		resp, err := http.Post(f.http.URL+path, "application/json", strings.NewReader(body))
 		if err != nil {
@@ -274,6 +276,13 @@ func TestAdminAPI(t *testing.T) {
 	err := json.NewDecoder(resp.Body).Decode(&changes)
 	if err != nil || len(changes.Added) != 3 || len(changes.Changed) != 2 {
 		t.Fatalf("orders admin: %v %+v", err, changes)
+	}
+	q := ordersQuery(testHashes.Orders)
+	q.Set("updateTimeFrom", "2027-04-01 10:00:00")
+	_, body, _ := f.get(t, "/export/orders.xml", q)
+	got, want := ids(parseOrders(t, body)), union(changes.Added, changes.Changed)
+	if !slices.Equal(got, want) {
+		t.Fatalf("orders placed through the api at the server clock: %v, want %v", got, want)
 	}
 	if resp := post("/_sandbox/orders?add=x", ""); resp.StatusCode != 400 {
 		t.Fatalf("bad add: %d", resp.StatusCode)
@@ -301,5 +310,39 @@ func TestAdminAPI(t *testing.T) {
 	if st.Orders != 503 || st.Requests[exportFeed] != 1 ||
 		st.Fault.Kind != Fault5xx || st.Fault.Times != 1 {
 		t.Fatalf("stats = %+v", st)
+	}
+}
+
+// TestFeedDuringChanges downloads the feed while orders are added, for the
+// race detector and to check that nothing falls between two downloads.
+func TestFeedDuringChanges(t *testing.T) {
+	f := newFixture(t, testHashes)
+	at := time.Date(2027, 5, 1, 10, 0, 0, 0, prague)
+	done := make(chan []string)
+	go func() {
+		var all []string
+		for range 20 {
+			all = append(all, f.shop.AddOrders(3, at)...)
+			all = append(all, f.shop.ChangeOrders(2, at)...)
+		}
+		done <- all
+	}()
+	seen := map[string]bool{}
+	for range 10 {
+		for _, id := range f.feed(t, "/export/ordersFeed.xml") {
+			seen[id] = true
+		}
+	}
+	changed := <-done
+	for _, id := range f.feed(t, "/export/ordersFeed.xml") {
+		seen[id] = true
+	}
+	for _, id := range changed {
+		if !seen[id] {
+			t.Fatalf("order %s changed but never delivered by the feed", id)
+		}
+	}
+	if len(seen) != f.shop.Truth().Orders() {
+		t.Fatalf("feed delivered %d distinct orders of %d", len(seen), f.shop.Truth().Orders())
 	}
 }
