@@ -127,7 +127,9 @@ func (d *customerCSV) customer(line int, row []string) (*Customer, error) {
 	}
 	var first error
 	for i, v := range row {
-		v = strings.TrimSpace(v)
+		// The encoding was chosen from the start of the export; a later
+		// stray byte must not put invalid UTF-8 into the CRM.
+		v = strings.ToValidUTF8(strings.TrimSpace(v), "\uFFFD")
 		switch {
 		case i >= len(d.fields):
 		case d.fields[i] != nil:

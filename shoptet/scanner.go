@@ -18,7 +18,7 @@ const scanBufSize = 64 << 10
 var errTokenTooLong = errors.New("xml token longer than the read buffer")
 
 // maxEntity bounds an entity reference such as &#x10FFFF; or &Ouml;.
-const maxEntity = 32
+const maxEntity = 64
 
 // scanner is a tokenSource that reads XML straight from a byte buffer.
 // encoding/xml spends most of its time building tokens a decoder throws
@@ -203,33 +203,49 @@ func (s *scanner) attribute() error {
 	}
 }
 
-// bang handles <!-- -->, <![CDATA[ ]]> and <!DOCTYPE >.
+// bang handles <!-- -->, <![CDATA[ ]]> and directives such as <!DOCTYPE >.
 func (s *scanner) bang() error {
 	switch {
 	case s.consume("--"):
 		return s.skipPast("-->", "comment")
 	case s.consume("[CDATA["):
 		return s.cdata()
-	case s.consume("DOCTYPE"):
-		return s.doctype()
 	}
-	return s.syntax(errors.New("invalid <! directive"))
+	// DOCTYPE and any other directive: skipped, as encoding/xml does.
+	return s.directive()
 }
 
-func (s *scanner) doctype() error {
+// directive skips a <!...> directive the way encoding/xml does: quotes
+// and nested <...> pairs may hold a '>', and comments inside are skipped.
+func (s *scanner) directive() error {
+	var quote byte
 	depth := 0
+	// Like encoding/xml, the first byte is the directive's name, never a quote.
+	if _, err := s.getc(); err != nil {
+		return err
+	}
 	for {
 		c, err := s.getc()
 		if err != nil {
 			return err
 		}
 		switch {
-		case c == '[':
-			depth++
-		case c == ']':
-			depth--
-		case c == '>' && depth <= 0:
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '>' && depth == 0:
 			return nil
+		case c == '>':
+			depth--
+		case c == '<' && s.consume("!--"):
+			if err := s.skipPast("-->", "comment"); err != nil {
+				return err
+			}
+		case c == '<':
+			depth++
 		}
 	}
 }
