@@ -1,8 +1,8 @@
 package crm
 
 import (
-	"encoding/json"
 	"cmp"
+	"encoding/json"
 	"slices"
 	"strings"
 )
