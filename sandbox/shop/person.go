@@ -196,7 +196,7 @@ func decorateName(n string, r *rng) string {
 // phoneDigits is the national significant number of a phone id; the
 // multiplier is odd and coprime to 10, so distinct ids get distinct numbers.
 func phoneDigits(id int32) uint64 {
-	return 700000000 + (uint64(id)*7919+4243)%100000000
+	return 700000000 + (uint64(id)*37124913+4243)%100000000
 }
 
 // E164 returns the canonical form of the person's phone, "" without one.
