@@ -117,6 +117,25 @@ func BenchmarkXMLTokenScan(b *testing.B) {
 	allocs.report(b)
 }
 
+// BenchmarkXMLRawTokenScan is encoding/xml's faster RawToken on the same input.
+func BenchmarkXMLRawTokenScan(b *testing.B) {
+	data := genOrders(benchOrders)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		xd := xml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)))
+		for {
+			_, err := xd.RawToken()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 // allocCounter reports allocations per order over a benchmark's loop.
 type allocCounter struct {
 	before runtime.MemStats

@@ -54,8 +54,9 @@ func (c *Client) get(ctx context.Context, export, rawURL, format string) (*Downl
 
 	resp, err := c.http.Do(req)
 	if err != nil {
+		e := r.transportError(ctx, err) // before cancel, which would mask the cause
 		cancel()
-		return nil, r.transportError(ctx, err)
+		return nil, e
 	}
 	c.log.DebugContext(ctx, "shoptet export answered", "export", export, "url", r.url,
 		"status", resp.StatusCode, "contentLength", resp.ContentLength,
