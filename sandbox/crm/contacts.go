@@ -24,7 +24,7 @@ func (s *Server) contactLister() lister {
 	st := s.data
 	return lister{
 		all: func() []string {
-			return st.contactNames.get(func(n string) bool { return st.contacts[n] != nil })
+			return st.contactNames.get(st.hasContact)
 		},
 		candidates: s.contactCandidates,
 		get:        func(name string) getter { return contactGetter(st.contacts[name]) },
@@ -111,7 +111,7 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request) {
 // checkNewName validates a client-chosen name or generates one.
 func (s *Server) checkNewName(form *formError, c *Contact, given bool) {
 	if !given || c.Name == "" {
-		c.Name = s.freeName("contact_", func(n string) bool { return s.data.contacts[n] != nil })
+		c.Name = s.freeName("contact_", s.data.hasContact)
 		return
 	}
 	checkText(form, "name", c.Name, true, maxTitle, true)

@@ -11,7 +11,8 @@ import (
 // answer must be a 200 or a 400, always in the envelope.
 func FuzzListQuery(f *testing.F) {
 	f.Add(filterQuery("customFields.email", "eq", "a@b.cz"))
-	f.Add("filter[logic]=or&filter[filters][0][filters][0][field]=name&sort[0][field]=edited&sort[0][dir]=desc")
+	f.Add("filter[logic]=or&filter[filters][0][filters][0][field]=name" +
+		"&sort[0][field]=edited&sort[0][dir]=desc")
 	f.Add("filter[field]=name&filter[operator]=in&filter[value][0]=a&fields[0]=title&skip=1&take=2")
 	f.Add("filter[field]=description&filter[operator]=like&filter[value]=%25a_b%25")
 	srv, err := New(Options{Token: testToken})
@@ -36,7 +37,8 @@ func FuzzListQuery(f *testing.F) {
 func FuzzCreateContact(f *testing.F) {
 	f.Add(`{"title":"T","lastname":"L","database":"shoptet","customFields":{"email":["a@b.cz"]}}`)
 	f.Add(`{"title":null,"customFields":{"email":"x","number":[null,1]}}`)
-	f.Add(`{"name":"a.b","title":"T","lastname":"L","database":"shoptet","user":{"name":"administrator"}}`)
+	f.Add(`{"name":"a.b","title":"T","lastname":"L","database":"shoptet",` +
+		`"user":{"name":"administrator"}}`)
 	f.Add("\xef\xbb\xbf[]")
 	srv, err := New(Options{Token: testToken})
 	if err != nil {
@@ -70,4 +72,3 @@ func checkEnvelope(t *testing.T, rec *httptest.ResponseRecorder, allowed ...int)
 		}
 	}
 }
-

@@ -43,6 +43,19 @@ func names(a answer) []string {
 	return out
 }
 
+func contactsQuery(q string) string { return "/api/v6/contacts.json?" + q }
+
+// ps names the seeded people.
+func ps(ns ...int) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = fmt.Sprintf("p%02d", n)
+	}
+	return out
+}
+
+var fq = filterQuery
+
 func filterQuery(field, op, value string) string {
 	q := url.Values{}
 	q.Set("filter[logic]", "and")
@@ -107,29 +120,41 @@ func TestListFilters(t *testing.T) {
 		query string
 		want  []string
 	}{
-		{"custom eq any case", filterQuery("customFields.email", "eq", "p03@example.CZ"), []string{"p03"}},
-		{"phone eq", filterQuery("customFields.number", "eq", "00420000000004"), []string{"p04"}},
-		{"name eq", filterQuery("name", "eq", "p07"), []string{"p07"}},
-		{"name eq missing", filterQuery("name", "eq", "zz"), nil},
-		{"edited gte", filterQuery("edited", "gte", edited), []string{"p22", "p23", "p24"}},
-		{"edited gt date only", filterQuery("edited", "gt", "2024-05-02"), []string{"p17", "p18", "p19", "p20", "p21", "p22", "p23", "p24"}},
-		{"title lt", filterQuery("title", "lt", "Person 02"), []string{"p00", "p01"}},
-		{"title lte", filterQuery("title", "lte", "Person 01"), []string{"p00", "p01"}},
-		{"description like", filterQuery("description", "like", "rn"), []string{"p00", "p05", "p10", "p15", "p20"}},
-		{"like with percent", filterQuery("customFields.email", "like", "p1%"), []string{"p10", "p11", "p12", "p13", "p14", "p15", "p16", "p17", "p18", "p19"}},
-		{"description isnotnull", filterQuery("description", "isnotnull", ""), []string{"p00", "p05", "p10", "p15", "p20"}},
-		{"number isnull", filterQuery("customFields.number", "isnull", "") + "&take=3", []string{"p01", "p03", "p05"}},
-		{"neq", filterQuery("description", "neq", "brno") + "&take=2", []string{"p01", "p02"}},
-		{"in list", "filter[field]=name&filter[operator]=in&filter[value][0]=p01&filter[value][1]=p09", []string{"p01", "p09"}},
-		{"in comma", "filter[field]=name&filter[operator]=in&filter[value]=p02,p03", []string{"p02", "p03"}},
-		{"notin", "filter[field]=name&filter[operator]=notin&filter[value]=p00,p01&take=2", []string{"p02", "p03"}},
-		{"or group", "filter[logic]=or&filter[filters][0][field]=name&filter[filters][0][value]=p01" +
-			"&filter[filters][1][field]=customFields.email&filter[filters][1][value]=p02@example.cz", []string{"p01", "p02"}},
-		{"and with index", "filter[logic]=and&filter[filters][0][field]=customFields.email&filter[filters][0][value]=p05@example.cz" +
+		{"custom eq any case", fq("customFields.email", "eq", "p03@example.CZ"), ps(3)},
+		{"phone eq", fq("customFields.number", "eq", "00420000000004"), ps(4)},
+		{"name eq", fq("name", "eq", "p07"), ps(7)},
+		{"name eq missing", fq("name", "eq", "zz"), nil},
+		{"edited gte", fq("edited", "gte", edited), ps(22, 23, 24)},
+		{"edited gt date only", fq("edited", "gt", "2024-05-02"),
+			ps(17, 18, 19, 20, 21, 22, 23, 24)},
+		{"title lt", fq("title", "lt", "Person 02"), ps(0, 1)},
+		{"title lte", fq("title", "lte", "Person 01"), ps(0, 1)},
+		{"description like", fq("description", "like", "rn"), ps(0, 5, 10, 15, 20)},
+		{"like with percent", fq("customFields.email", "like", "p1%"),
+			ps(10, 11, 12, 13, 14, 15, 16, 17, 18, 19)},
+		{"isnotnull", fq("description", "isnotnull", ""), ps(0, 5, 10, 15, 20)},
+		{"isnull", fq("customFields.number", "isnull", "") + "&take=3", ps(1, 3, 5)},
+		{"neq", fq("description", "neq", "brno") + "&take=2", ps(1, 2)},
+		{"in list", "filter[field]=name&filter[operator]=in" +
+			"&filter[value][0]=p01&filter[value][1]=p09", ps(1, 9)},
+		{"in comma", "filter[field]=name&filter[operator]=in&filter[value]=p02,p03", ps(2, 3)},
+		{"notin", "filter[field]=name&filter[operator]=notin&filter[value]=p00,p01&take=2",
+			ps(2, 3)},
+		{"or group", "filter[logic]=or" +
+			"&filter[filters][0][field]=name&filter[filters][0][value]=p01" +
+			"&filter[filters][1][field]=customFields.email" +
+			"&filter[filters][1][value]=p02@example.cz", ps(1, 2)},
+		{"and with index", "filter[logic]=and" +
+			"&filter[filters][0][field]=customFields.email" +
+			"&filter[filters][0][value]=p05@example.cz" +
 			"&filter[filters][1][field]=description&filter[filters][1][value]=prague", nil},
-		{"nested", "filter[logic]=and&filter[filters][0][field]=description&filter[filters][0][value]=brno" +
-			"&filter[filters][1][logic]=or&filter[filters][1][filters][0][field]=name&filter[filters][1][filters][0][value]=p05" +
-			"&filter[filters][1][filters][1][field]=name&filter[filters][1][filters][1][value]=p10", []string{"p05", "p10"}},
+		{"nested", "filter[logic]=and" +
+			"&filter[filters][0][field]=description&filter[filters][0][value]=brno" +
+			"&filter[filters][1][logic]=or" +
+			"&filter[filters][1][filters][0][field]=name" +
+			"&filter[filters][1][filters][0][value]=p05" +
+			"&filter[filters][1][filters][1][field]=name" +
+			"&filter[filters][1][filters][1][value]=p10", ps(5, 10)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

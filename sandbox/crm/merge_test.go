@@ -38,7 +38,7 @@ func TestMergeContacts(t *testing.T) {
 	if rec := h.srv.CRMRecords()[0]; rec.Contact != "a" {
 		t.Fatalf("record still points to %q", rec.Contact)
 	}
-	byEmail := h.do("GET", "/api/v6/contacts.json?"+filterQuery("customFields.email", "eq", "b@x.cz"), nil)
+	byEmail := h.do("GET", contactsQuery(fq("customFields.email", "eq", "b@x.cz")), nil)
 	if got := names(byEmail); !reflect.DeepEqual(got, []string{"a"}) {
 		t.Fatalf("index after merge: %v", got)
 	}

@@ -23,7 +23,8 @@ func TestPersistRoundTrip(t *testing.T) {
 	if err := first.Seed(seeded); err != nil {
 		t.Fatal(err)
 	}
-	if err := first.SeedRecords([]CRMRecord{{Name: "o1", Type: "shoptet_order", Title: "O", Contact: "a.b", Stage: "OPEN"}}); err != nil {
+	rec := CRMRecord{Name: "o1", Type: "shoptet_order", Title: "O", Contact: "a.b", Stage: "OPEN"}
+	if err := first.SeedRecords([]CRMRecord{rec}); err != nil {
 		t.Fatal(err)
 	}
 	if err := first.Close(); err != nil {
@@ -39,7 +40,7 @@ func TestPersistRoundTrip(t *testing.T) {
 	if recs := second.srv.CRMRecords(); len(recs) != 1 || recs[0].Contact != "a.b" {
 		t.Fatalf("loaded records %+v", recs)
 	}
-	byEmail := second.do("GET", "/api/v6/contacts.json?"+filterQuery("customFields.email", "eq", "a@b.cz"), nil)
+	byEmail := second.do("GET", contactsQuery(fq("customFields.email", "eq", "a@b.cz")), nil)
 	if names(byEmail)[0] != "a.b" {
 		t.Fatal("index not rebuilt on load")
 	}

@@ -18,7 +18,7 @@ func (s *Server) recordLister() lister {
 	st := s.data
 	return lister{
 		all: func() []string {
-			return st.recordNames.get(func(n string) bool { return st.records[n] != nil })
+			return st.recordNames.get(st.hasRecord)
 		},
 		candidates: s.recordCandidates,
 		get:        func(name string) getter { return recordGetter(st.records[name]) },
@@ -179,7 +179,7 @@ func (s *Server) createRecord(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) checkRecordName(form *formError, rec *CRMRecord, given bool) {
 	if !given || rec.Name == "" {
-		rec.Name = s.freeName("crmrecord_", func(n string) bool { return s.data.records[n] != nil })
+		rec.Name = s.freeName("crmrecord_", s.data.hasRecord)
 		return
 	}
 	checkText(form, "name", rec.Name, true, maxTitle, true)

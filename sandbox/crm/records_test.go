@@ -29,10 +29,12 @@ func TestCRMRecords(t *testing.T) {
 		t.Errorf("get %v", got)
 	}
 	upd := h.do("PUT", "/api/v6/crmRecords/order%2E1.json", map[string]any{"stage": "CLOSE"})
-	if r := upd.mustStatus(t, 200).result(); r["stage"] != "CLOSE" || r["title"] != "Objednávka 1" {
+	r := upd.mustStatus(t, 200).result()
+	if r["stage"] != "CLOSE" || r["title"] != "Objednávka 1" {
 		t.Errorf("put %v", r)
 	}
-	h.do("PUT", "/api/v6/crmRecords/order%2E1.json", map[string]any{"stage": "DONE"}).mustStatus(t, 400)
+	bad := map[string]any{"stage": "DONE"}
+	h.do("PUT", "/api/v6/crmRecords/order%2E1.json", bad).mustStatus(t, 400)
 	h.do("GET", "/api/v6/crmRecords/nope.json", nil).mustStatus(t, 404)
 	h.do("PUT", "/api/v6/crmRecords/nope.json", map[string]any{}).mustStatus(t, 404)
 

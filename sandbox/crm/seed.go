@@ -46,7 +46,7 @@ func (s *Server) CRMRecords() []CRMRecord {
 func (s *Server) Seed(contacts []Contact) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := checkSeedNames(contacts, func(n string) bool { return s.data.contacts[n] != nil },
+	if err := checkSeedNames(contacts, s.data.hasContact,
 		func(c Contact) string { return c.Name }); err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *Server) Seed(contacts []Contact) error {
 		rec := &contactRec{Contact: c}
 		rec.CustomFields = cloneFields(c.CustomFields)
 		if rec.Name == "" {
-			rec.Name = s.freeName("contact_", func(n string) bool { return s.data.contacts[n] != nil })
+			rec.Name = s.freeName("contact_", s.data.hasContact)
 		}
 		rec.Created, rec.Edited = orNow(rec.Created, now), orNow(rec.Edited, now)
 		s.data.putContact(rec)
@@ -68,7 +68,7 @@ func (s *Server) Seed(contacts []Contact) error {
 func (s *Server) SeedRecords(records []CRMRecord) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := checkSeedNames(records, func(n string) bool { return s.data.records[n] != nil },
+	if err := checkSeedNames(records, s.data.hasRecord,
 		func(r CRMRecord) string { return r.Name }); err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (s *Server) SeedRecords(records []CRMRecord) error {
 		rec := &recordRec{CRMRecord: r}
 		rec.CustomFields = cloneFields(r.CustomFields)
 		if rec.Name == "" {
-			rec.Name = s.freeName("crmrecord_", func(n string) bool { return s.data.records[n] != nil })
+			rec.Name = s.freeName("crmrecord_", s.data.hasRecord)
 		}
 		rec.Created, rec.Edited = orNow(rec.Created, now), orNow(rec.Edited, now)
 		s.data.putRecord(rec)

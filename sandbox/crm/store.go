@@ -77,6 +77,9 @@ func newStore(indexed []string) *store {
 	return st
 }
 
+func (st *store) hasContact(name string) bool { return st.contacts[name] != nil }
+func (st *store) hasRecord(name string) bool  { return st.records[name] != nil }
+
 func (st *store) nextHash() int64 {
 	st.seq++
 	return st.seq
