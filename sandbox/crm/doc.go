@@ -12,4 +12,9 @@
 // LIKE pattern; without % it matches as a substring. Reads do not carry
 // the contact's database, because the recorded real answers do not either;
 // a list can still filter on it.
+//
+// Known gaps against the real service: there is no accounts endpoint, so
+// a contact accepts any account name; the only user is "administrator";
+// a merge keeps the survivor's own scalar fields and only unions custom
+// field values, since how the real merge resolves scalars is undocumented.
 package crm
