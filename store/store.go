@@ -119,7 +119,7 @@ func (s *Store) blobType() string {
 }
 
 func (s *Store) migrate(ctx context.Context) error {
-	for _, stmt := range schema(s.blobType()) {
+	for _, stmt := range append(schema(s.blobType()), mergeSchema(s.blobType())...) {
 		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("%w: %s", err, firstLine(stmt))
 		}
