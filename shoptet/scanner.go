@@ -35,7 +35,25 @@ type scanner struct {
 	cur        int // line at buf[r]
 	startLine  int // line of the last start tag
 	pendingEnd bool
-	names      interner
+	names      nameCache
+}
+
+// nameCache interns element names. Exports use a few dozen names over and
+// over, so a direct-mapped table in front of the map answers most lookups
+// with one comparison.
+type nameCache struct {
+	slots [256]string
+	all   interner
+}
+
+func (c *nameCache) get(b []byte) string {
+	h := (len(b)*31 + int(b[0])*7 + int(b[len(b)/2])*3 + int(b[len(b)-1])) & 255
+	if s := c.slots[h]; s == string(b) {
+		return s
+	}
+	s := c.all.bytes(b)
+	c.slots[h] = s
+	return s
 }
 
 func newScanner(export string, r io.Reader) (*scanner, error) {
@@ -49,7 +67,7 @@ func newScanner(export string, r io.Reader) (*scanner, error) {
 		src:      src,
 		buf:      make([]byte, 0, scanBufSize),
 		cur:      1,
-		names:    newInterner(),
+		names:    nameCache{all: newInterner()},
 	}, nil
 }
 
@@ -126,9 +144,17 @@ func (s *scanner) markup(line int) (ev xmlEvent, isTag bool, err error) {
 }
 
 func (s *scanner) endTag() error {
-	name, err := s.name()
+	b, err := s.name()
 	if err != nil {
 		return err
+	}
+	// The top of the stack is the only name that may close here, so a
+	// match needs no interning.
+	name := ""
+	if top := len(s.stack) - 1; top >= 0 && s.stack[top] == string(b) {
+		name = s.stack[top]
+	} else {
+		name = string(b)
 	}
 	if err := s.skipSpace(); err != nil {
 		return err
@@ -140,11 +166,11 @@ func (s *scanner) endTag() error {
 }
 
 func (s *scanner) startTag() error {
-	name, err := s.name()
+	b, err := s.name()
 	if err != nil {
 		return err
 	}
-	if err := s.syntax(s.push(name)); err != nil {
+	if err := s.syntax(s.push(s.names.get(b))); err != nil {
 		return err
 	}
 	for {
@@ -428,8 +454,9 @@ func isXMLChar(r rune) bool {
 		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
-// name reads an element or attribute name and interns it.
-func (s *scanner) name() (string, error) {
+// name reads an element or attribute name. The bytes are valid until the
+// next read.
+func (s *scanner) name() ([]byte, error) {
 	for {
 		win := s.buf[s.r:s.w]
 		n := 0
@@ -438,14 +465,14 @@ func (s *scanner) name() (string, error) {
 		}
 		switch {
 		case n == 0 && len(win) > 0:
-			return "", s.syntax(errors.New("expected a name after <"))
+			return nil, s.syntax(errors.New("expected a name after <"))
 		case n < len(win):
-			return s.names.bytes(s.advance(n)), nil
+			return s.advance(n), nil
 		case !s.fill():
 			if n == 0 {
-				return "", s.readErrOrEOF()
+				return nil, s.readErrOrEOF()
 			}
-			return s.names.bytes(s.advance(n)), nil
+			return s.advance(n), nil
 		}
 	}
 }
