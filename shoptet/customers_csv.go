@@ -10,32 +10,49 @@ import (
 	"github.com/gocarina/gocsv"
 )
 
-// csvField stores one mapped CSV column into a customer.
-type csvField func(c *Customer, v string) error
+// csvColumns are the lower-cased header names of Shoptet's customer export
+// that map onto Customer fields. Other columns land in Customer.Extra.
+var csvColumns = map[string]bool{
+	"email": true, "guid": true, "billingfullname": true, "phone": true,
+	"billingcompany": true, "billingstreet": true, "billinghousenumber": true,
+	"billingcity": true, "billingzip": true, "billingcountrycode": true,
+	"companyid": true, "vatid": true, "registrationdate": true,
+}
 
-// csvColumns maps the lower-cased header names of Shoptet's customer export
-// onto fields. Columns not listed land in Customer.Extra.
-var csvColumns = map[string]csvField{
-	"email":           func(c *Customer, v string) error { c.Emails = addEmail(c.Emails, v); return nil },
-	"guid":            func(c *Customer, v string) error { c.GUID = v; return nil },
-	"billingfullname": func(c *Customer, v string) error { c.FullName, c.Billing.Name = v, v; return nil },
-	"phone":           func(c *Customer, v string) error { c.Phone = v; return nil },
-	"billingcompany": func(c *Customer, v string) error {
-		c.Company, c.Billing.Company = v, v
-		return nil
-	},
-	"billingstreet":      func(c *Customer, v string) error { c.Billing.Street = v; return nil },
-	"billinghousenumber": func(c *Customer, v string) error { c.Billing.HouseNumber = v; return nil },
-	"billingcity":        func(c *Customer, v string) error { c.Billing.City = v; return nil },
-	"billingzip":         func(c *Customer, v string) error { c.Billing.Zip = v; return nil },
-	"billingcountrycode": func(c *Customer, v string) error { c.Billing.CountryCode = v; return nil },
-	"companyid":          func(c *Customer, v string) error { c.Billing.CompanyID = v; return nil },
-	"vatid":              func(c *Customer, v string) error { c.Billing.VatID = v; return nil },
-	"registrationdate": func(c *Customer, v string) error {
+// setCSVField stores the value of the mapped column key.
+func setCSVField(c *Customer, key, v string) error {
+	a := &c.Billing
+	switch key {
+	case "email":
+		c.Emails = addEmail(c.Emails, v)
+	case "guid":
+		c.GUID = v
+	case "billingfullname":
+		c.FullName, a.Name = v, v
+	case "phone":
+		c.Phone = v
+	case "billingcompany":
+		c.Company, a.Company = v, v
+	case "billingstreet":
+		a.Street = v
+	case "billinghousenumber":
+		a.HouseNumber = v
+	case "billingcity":
+		a.City = v
+	case "billingzip":
+		a.Zip = v
+	case "billingcountrycode":
+		a.CountryCode = v
+	case "companyid":
+		a.CompanyID = v
+	case "vatid":
+		a.VatID = v
+	case "registrationdate":
 		t, err := ParseShopTime(v)
 		c.RegistrationDate = t
 		return err
-	},
+	}
+	return nil
 }
 
 // customerCSV reads the CSV customer export row by row through gocsv's
@@ -44,8 +61,8 @@ var csvColumns = map[string]csvField{
 type customerCSV struct {
 	csv    *csv.Reader
 	rows   gocsv.SimpleDecoder
-	header []string   // names as the export spells them
-	fields []csvField // per column; nil for a column kept in Extra
+	header []string // names as the export spells them
+	keys   []string // per column, the mapped key; "" for a column kept in Extra
 	err    error
 }
 
@@ -78,20 +95,20 @@ func (d *customerCSV) Next() (*Customer, error) {
 func (d *customerCSV) readHeader() error {
 	row, err := d.rows.GetCSVRow()
 	if err == io.EOF {
-		return &ParseError{Export: ExportCustomers, Err: errors.New("export is empty, no header row")}
+		return &ParseError{Export: ExportCustomers, Err: errors.New("export is empty, no header")}
 	}
 	if err != nil {
 		return d.rowError(err)
 	}
 	d.header = make([]string, len(row))
-	d.fields = make([]csvField, len(row))
+	d.keys = make([]string, len(row))
 	seen := map[string]bool{}
 	for i, name := range row {
 		name = strings.Trim(name, " \t\ufeff\u200b")
 		d.header[i] = name
 		key := strings.ToLower(name)
-		if f, ok := csvColumns[key]; ok && !seen[key] {
-			d.fields[i] = f
+		if csvColumns[key] && !seen[key] {
+			d.keys[i] = key
 			seen[key] = true
 		}
 	}
@@ -131,9 +148,9 @@ func (d *customerCSV) customer(line int, row []string) (*Customer, error) {
 		// stray byte must not put invalid UTF-8 into the CRM.
 		v = strings.ToValidUTF8(strings.TrimSpace(v), "\uFFFD")
 		switch {
-		case i >= len(d.fields):
-		case d.fields[i] != nil:
-			if err := d.fields[i](c, v); err != nil && first == nil {
+		case i >= len(d.keys):
+		case d.keys[i] != "":
+			if err := setCSVField(c, d.keys[i], v); err != nil && first == nil {
 				first = fmt.Errorf("%s: %w", d.header[i], err)
 			}
 		default:

@@ -13,9 +13,11 @@ import (
 func FuzzOrderDecoder(f *testing.F) {
 	f.Add([]byte(orders(fullOrder)))
 	f.Add(genOrders(2))
-	f.Add([]byte("\uFEFF<ORDERS><ORDER><CODE><![CDATA[x]]></CODE><DATE>bad</DATE></ORDER></ORDERS>"))
+	f.Add([]byte("\uFEFF<ORDERS><ORDER><CODE><![CDATA[x]]></CODE><DATE>bad</DATE>" +
+		"</ORDER></ORDERS>"))
 	f.Add([]byte("<ORDERS><ORDER a='1'><CODE>1&amp;&#x41;</CODE></ORDER><!-- c --></ORDERS>"))
-	f.Add([]byte("<!DOCTYPE x [<!ENTITY a 'b'>]><ORDERS><ORDER><ORDER_ID>1</ORDER_ID></ORDER></ORDERS>"))
+	f.Add([]byte("<!DOCTYPE x [<!ENTITY a 'b'>]><ORDERS><ORDER><ORDER_ID>1</ORDER_ID>" +
+		"</ORDER></ORDERS>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fast := decodeOrders(t, NewOrderDecoder(bytes.NewReader(data)))
 		checkOrdersWellFormed(t, fast)

@@ -58,7 +58,9 @@ const fullOrder = `<ORDER>
         <ZIP>110 00</ZIP><COUNTRY>Česká republika</COUNTRY><COUNTRY_CODE>CZ</COUNTRY_CODE>
         <COMPANY_ID>12345678</COMPANY_ID><VAT_ID>CZ12345678</VAT_ID>
       </BILLING_ADDRESS>
-      <SHIPPING_ADDRESS><NAME>Petr</NAME><CITY>Brno</CITY><COUNTRY_CODE>CZ</COUNTRY_CODE></SHIPPING_ADDRESS>
+      <SHIPPING_ADDRESS>
+        <NAME>Petr</NAME><CITY>Brno</CITY><COUNTRY_CODE>CZ</COUNTRY_CODE>
+      </SHIPPING_ADDRESS>
     </CUSTOMER>
     <REMARK><![CDATA[Zvonit <2x> & čekat]]></REMARK>
     <TOTAL_PRICE><WITH_VAT>1210.50</WITH_VAT><WITHOUT_VAT>1000.41</WITHOUT_VAT></TOTAL_PRICE>
@@ -143,7 +145,8 @@ func TestOrderDecoderEdgeCases(t *testing.T) {
 		{name: "empty export", in: orders(), codes: nil},
 		{name: "self-closing root", in: `<ORDERS/>`, codes: nil},
 		{name: "missing and empty elements",
-			in:    orders(`<ORDER><ORDER_ID>7</ORDER_ID><DATE/><STATUS></STATUS><TOTAL_PRICE/></ORDER>`),
+			in: orders(`<ORDER><ORDER_ID>7</ORDER_ID><DATE/><STATUS></STATUS>` +
+				`<TOTAL_PRICE/></ORDER>`),
 			codes: []string{""}},
 		{name: "unknown elements and attributes",
 			in: orders(`<ORDER x="1"><SOURCE_NAME a='>'>eshop</SOURCE_NAME><CODE>3</CODE>` +
@@ -176,8 +179,8 @@ func TestOrderDecoderEdgeCases(t *testing.T) {
 		{name: "unknown entity", in: orders(`<ORDER><CODE>&bogus;</CODE></ORDER>`),
 			fatal: "entity"},
 		{name: "windows-1250 declaration",
-			in: "<?xml version=\"1.0\" encoding=\"windows-1250\"?><ORDERS><ORDER><CODE>\xe8\x9a</CODE>" +
-				"</ORDER></ORDERS>",
+			in: "<?xml version=\"1.0\" encoding=\"windows-1250\"?>" +
+				"<ORDERS><ORDER><CODE>\xe8\x9a</CODE></ORDER></ORDERS>",
 			codes: []string{"čš"}},
 	}
 	for _, tt := range tests {
@@ -187,7 +190,8 @@ func TestOrderDecoderEdgeCases(t *testing.T) {
 				d    *OrderDecoder
 			}{
 				{"scanner", NewOrderDecoder(iotest.HalfReader(strings.NewReader(tt.in)))},
-				{"encoding/xml", orderDecoderOn(newXMLReader(ExportOrders, strings.NewReader(tt.in)))},
+				{"encoding/xml", orderDecoderOn(
+					newXMLReader(ExportOrders, strings.NewReader(tt.in)))},
 			} {
 				res := decodeOrders(t, src.d)
 				checkOrderResult(t, src.name, res, tt.codes, tt.records, tt.fatal)
