@@ -25,6 +25,8 @@ func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.FullSync, workflow.RegisterOptions{Name: "FullSync"})
 	r.RegisterWorkflowWithOptions(workflows.IncrementalSync,
 		workflow.RegisterOptions{Name: "IncrementalSync"})
+	r.RegisterWorkflowWithOptions(workflows.MergeDuplicates,
+		workflow.RegisterOptions{Name: "MergeDuplicates"})
 	r.RegisterActivity(acts)
 }
 

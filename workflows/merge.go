@@ -131,6 +131,10 @@ func (m *mergeRun) handlers(ctx workflow.Context) error {
 	if err == nil {
 		err = workflow.SetUpdateHandlerWithOptions(ctx, DecideUpdate,
 			func(ctx workflow.Context, d Decision) (MergeSummary, error) {
+				// Two updates of one workflow task both pass the validator; the first wins.
+				if err := m.validate(d); err != nil {
+					return m.summary, err
+				}
 				m.decide(d)
 				return m.summary, nil
 			}, workflow.UpdateHandlerOptions{Validator: m.validate})

@@ -1,0 +1,108 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/shopsync/shoptet-daktela/sandbox/crm"
+	"github.com/shopsync/shoptet-daktela/sandbox/shop"
+	"github.com/shopsync/shoptet-daktela/shoptet"
+)
+
+// LegacyCounts says what SeedLegacy stored.
+type LegacyCounts struct {
+	Customers int
+	Orders    int
+}
+
+// SeedLegacy fills the sandbox CRM's database the way Daktela's built-in Shoptet integration
+// leaves it: one contact per customer (titled with the customer's name) and one per order
+// (named and titled with the order code), each with the e-mail and phone as the shop
+// exported them. It reads the shop's own exports, so the contacts carry the same quirks
+// (letter case, spacing, phone formats) the sync meets.
+func SeedLegacy(s *shop.Shop, c *crm.Server, database string) (LegacyCounts, error) {
+	var out LegacyCounts
+	customers, err := legacyCustomers(s, database)
+	if err != nil {
+		return out, err
+	}
+	orders, err := legacyOrders(s, database)
+	if err != nil {
+		return out, err
+	}
+	if err := c.Seed(append(customers, orders...)); err != nil {
+		return out, err
+	}
+	return LegacyCounts{Customers: len(customers), Orders: len(orders)}, nil
+}
+
+// SeedLegacyIfEmpty seeds the sandbox CRM with SeedLegacy unless it holds contacts already
+// (a persisted CRM from an earlier start), and reports whether it did.
+func (sb *Sandbox) SeedLegacyIfEmpty(database string) (LegacyCounts, bool, error) {
+	if len(sb.CRM.Contacts()) > 0 {
+		return LegacyCounts{}, false, nil
+	}
+	n, err := SeedLegacy(sb.Shop, sb.CRM, database)
+	return n, err == nil, err
+}
+
+func legacyCustomers(s *shop.Shop, database string) ([]crm.Contact, error) {
+	var buf bytes.Buffer
+	if err := s.WriteCustomersCSV(&buf); err != nil {
+		return nil, err
+	}
+	dec, err := shoptet.NewCustomerDecoder("csv", &buf)
+	if err != nil {
+		return nil, err
+	}
+	var out []crm.Contact
+	for {
+		cu, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("legacy seed: customers: %w", err)
+		}
+		out = append(out, crm.Contact{Title: cu.FullName, Database: database,
+			CustomFields: fields(cu.Emails, cu.Phone),
+			Created:      cu.RegistrationDate, Edited: cu.RegistrationDate})
+	}
+}
+
+func legacyOrders(s *shop.Shop, database string) ([]crm.Contact, error) {
+	var buf bytes.Buffer
+	if err := s.WriteOrdersXML(&buf, shop.OrderFilter{}); err != nil {
+		return nil, err
+	}
+	dec := shoptet.NewOrderDecoder(&buf)
+	var out []crm.Contact
+	for {
+		o, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("legacy seed: orders: %w", err)
+		}
+		var emails []string
+		if o.Email != "" {
+			emails = []string{o.Email}
+		}
+		out = append(out, crm.Contact{Name: o.Code, Title: o.Code, Database: database,
+			CustomFields: fields(emails, o.Phone), Created: o.Date, Edited: o.Date})
+	}
+}
+
+func fields(emails []string, phone string) map[string][]string {
+	cf := map[string][]string{}
+	if len(emails) > 0 {
+		cf["email"] = emails
+	}
+	if phone != "" {
+		cf["number"] = []string{phone}
+	}
+	return cf
+}
