@@ -3,6 +3,10 @@ package activities
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
 	"sort"
 	"strings"
 	"sync"
@@ -42,7 +46,13 @@ func (a *Activities) Load(ctx context.Context, b Batch) (Loaded, error) {
 	out, err := l.all(ctx, persons)
 	a.log(ctx, b.Run).Info("batch loaded", "from", b.From, "to", b.To, "created", out.Created,
 		"updated", out.Updated, "unchanged", out.Unchanged, "rejected", out.Rejected,
-		"throttled", l.throttled)
+		"throttled", l.throttled, "deferred", l.deferred)
+	if err == nil && l.deferred > 0 {
+		// The retry policy owns retries: the batch fails, and its next attempt handles only
+		// the persons that failed, since the others have their outcome recorded.
+		err = fmt.Errorf("%d of %d persons met transient Daktela errors (last: %v); "+
+			"the retry handles them", l.deferred, len(persons), l.lastTransient)
+	}
 	return out, classify(err)
 }
 
@@ -57,6 +67,9 @@ type loader struct {
 	out       Loaded
 	throttled int
 	done      int
+	// deferred counts persons left for the next attempt after a transient error.
+	deferred      int
+	lastTransient error
 }
 
 // all runs the persons through Concurrency workers; the limiter bounds the requests in
@@ -100,6 +113,13 @@ func (l *loader) one(ctx context.Context, p *store.Person) error {
 		return err
 	}
 	action, message, err := l.write(ctx, p, st.Fields)
+	if transient(err) && ctx.Err() == nil {
+		l.mu.Lock()
+		l.deferred++
+		l.lastTransient = err
+		l.mu.Unlock()
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -223,6 +243,19 @@ func (l *loader) count(action string) {
 	}
 }
 
+// transient reports whether err is a server error or a network failure, which a later
+// attempt may not meet; authentication and decoding problems are not.
+func transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	if de, ok := daktela.AsError(err); ok {
+		return de.Retryable()
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
 // rejection reports whether Daktela refused the record itself, with its messages verbatim.
 func rejection(err error) (string, bool) {
 	de, ok := daktela.AsError(err)
@@ -290,4 +323,3 @@ func fieldsOf(ct daktela.Contact) mapping.Fields {
 	}
 	return f
 }
-

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	uiserver "github.com/temporalio/ui-server/v2/server"
@@ -42,6 +43,8 @@ type Engine struct {
 	server temporal.Server
 	ui     *uiserver.Server
 	uiErr  chan error
+	// stopping silences the server's logs during shutdown.
+	stopping *atomic.Bool
 }
 
 const clusterName = "active"
@@ -85,10 +88,11 @@ func Start(opts Options) (*Engine, error) {
 	if err := prepareDatabase(sqlCfg, opts); err != nil {
 		return nil, err
 	}
+	stopping := new(atomic.Bool)
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(serverConfig(opts, sqlCfg)),
 		temporal.ForServices(temporal.DefaultServices),
-		temporal.WithLogger(newServerLogger(opts.Logger)),
+		temporal.WithLogger(newServerLogger(opts.Logger, stopping)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
@@ -96,7 +100,7 @@ func Start(opts Options) (*Engine, error) {
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("engine: start server: %w", err)
 	}
-	e := &Engine{opts: opts, server: srv}
+	e := &Engine{opts: opts, server: srv, stopping: stopping}
 	if opts.UIPort > 0 {
 		e.startUI()
 	}
@@ -232,6 +236,7 @@ func (e *Engine) UIURL() string {
 
 // Stop shuts the UI and the server down.
 func (e *Engine) Stop(ctx context.Context) error {
+	e.stopping.Store(true)
 	if e.ui != nil {
 		e.ui.Stop()
 	}

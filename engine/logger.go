@@ -4,23 +4,30 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"sync/atomic"
 
 	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/common/log/tag"
 )
 
-// serverLogger routes the Temporal server's logs to slog. The server is chatty at info, so
-// only warnings and errors pass; a person trying the product wants to see the product's logs.
+// serverLogger routes the Temporal server's logs to slog. The server is chatty, and its
+// services complain about each other while they start and stop, so only errors pass, and
+// none once shutdown began; at debug level everything from warnings up passes.
 type serverLogger struct {
-	l *slog.Logger
+	l        *slog.Logger
+	stopping *atomic.Bool
 }
 
-func newServerLogger(l *slog.Logger) log.Logger {
-	return serverLogger{l: l.With("component", "temporal")}
+func newServerLogger(l *slog.Logger, stopping *atomic.Bool) log.Logger {
+	return serverLogger{l: l.With("component", "temporal"), stopping: stopping}
 }
 
 func (s serverLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
-	if level < slog.LevelWarn || !s.l.Enabled(context.Background(), level) {
+	floor := slog.LevelError
+	if s.l.Enabled(context.Background(), slog.LevelDebug) {
+		floor = slog.LevelWarn
+	}
+	if level < floor || s.stopping.Load() || !s.l.Enabled(context.Background(), level) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, len(tags))
