@@ -18,8 +18,8 @@ type LegacyCounts struct {
 }
 
 // SeedLegacy fills the sandbox CRM's database the way Daktela's built-in Shoptet integration
-// leaves it: one contact per customer (titled with the customer's name) and one per order
-// (named and titled with the order code), each with the e-mail and phone as the shop
+// leaves it: one contact per customer (named customer_<GUID>, titled with the customer's
+// name) and one per order (named and titled with the order code), each with the e-mail and phone as the shop
 // exported them. It reads the shop's own exports, so the contacts carry the same quirks
 // (letter case, spacing, phone formats) the sync meets.
 func SeedLegacy(s *shop.Shop, c *crm.Server, database string) (LegacyCounts, error) {
@@ -66,7 +66,7 @@ func legacyCustomers(s *shop.Shop, database string) ([]crm.Contact, error) {
 		if err != nil {
 			return nil, fmt.Errorf("legacy seed: customers: %w", err)
 		}
-		out = append(out, crm.Contact{Title: cu.FullName, Database: database,
+		out = append(out, crm.Contact{Name: "customer_" + cu.GUID, Title: cu.FullName, Database: database,
 			CustomFields: fields(cu.Emails, cu.Phone),
 			Created:      cu.RegistrationDate, Edited: cu.RegistrationDate})
 	}
