@@ -16,6 +16,7 @@ import (
 	"github.com/shopsync/shoptet-daktela/config"
 	"github.com/shopsync/shoptet-daktela/report"
 	"github.com/shopsync/shoptet-daktela/sandbox/crm"
+	"github.com/shopsync/shoptet-daktela/store/storetest"
 	"github.com/shopsync/shoptet-daktela/workflows"
 )
 
@@ -306,5 +307,19 @@ func TestThrottledCRMLosesNothing(t *testing.T) {
 	}
 	if c := e.sb.CRM.Counters(); c["429"] == 0 || c["500"] == 0 {
 		t.Errorf("faults not injected: %v", c)
+	}
+}
+
+func TestFullSyncOnPostgres(t *testing.T) {
+	e := newEnv(t, envOptions{customers: 40, orders: 120, store: storetest.PostgresDSN(t)})
+	sum, _ := e.run("FullSync", workflows.SyncInput{})
+	e.checkOnePerPerson()
+	if sum.Created != e.sb.Shop.Truth().Persons() {
+		t.Errorf("created %d, want %d", sum.Created, e.sb.Shop.Truth().Persons())
+	}
+	e.sb.CRM.ResetCounters()
+	e.run("FullSync", workflows.SyncInput{})
+	if calls := e.sb.CRM.Counters(); len(calls) != 0 {
+		t.Errorf("rerun made CRM calls: %v", calls)
 	}
 }

@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopsync/shoptet-daktela/store/storetest"
+)
+
+// eachStore runs a test against SQLite and, when configured, PostgreSQL.
+func eachStore(t *testing.T, fn func(t *testing.T, s *Store)) {
+	dsns := map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "s.db") },
+		"postgres": func(t *testing.T) string { return storetest.PostgresDSN(t) },
+	}
+	for name, dsn := range dsns {
+		t.Run(name, func(t *testing.T) {
+			s, err := Open(context.Background(), dsn(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			fn(t, s)
+		})
+	}
+}
+
+func TestOrdersUpsertKeepsLatest(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		d := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+		first := []Order{{ID: "2", Code: "B", Date: d, Email: "b@x.cz", Total: 10, Status: "new"},
+			{ID: "1", Code: "A", Date: d, Email: "a@x.cz", Total: 5, Status: "new"}}
+		if err := s.PutOrders(ctx, "shop", first); err != nil {
+			t.Fatal(err)
+		}
+		again := []Order{{ID: "2", Code: "B", Date: d, Email: "b@x.cz", Total: 12.5, Status: "paid"}}
+		if err := s.PutOrders(ctx, "shop", again); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutOrders(ctx, "other", first[:1]); err != nil {
+			t.Fatal(err)
+		}
+		var got []Order
+		err := s.ScanOrders(ctx, "shop", func(o *Order) error { got = append(got, *o); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].ID != "1" || got[1].Status != "paid" || got[1].Total != 12.5 {
+			t.Fatalf("orders = %+v", got)
+		}
+		if !got[1].Date.Equal(d) {
+			t.Errorf("date = %v, want %v", got[1].Date, d)
+		}
+		c, o, err := s.CountMirror(ctx, "shop")
+		if err != nil || c != 0 || o != 2 {
+			t.Errorf("count = %d, %d, %v", c, o, err)
+		}
+	})
+}
+
+func TestCustomersRoundTrip(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		in := Customer{GUID: "g1", Emails: []string{"a@x.cz", "b@x.cz"}, Phone: "+420777123456",
+			Name: "Jiří Dvořák", Extra: map[string]string{"customerGroup": "VIP"}}
+		if err := s.PutCustomers(ctx, "shop", []Customer{in}); err != nil {
+			t.Fatal(err)
+		}
+		var got []Customer
+		err := s.ScanCustomers(ctx, "shop", func(c *Customer) error { got = append(got, *c); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || !reflect.DeepEqual(got[0].Emails, in.Emails) ||
+			got[0].Name != in.Name || got[0].Extra["customerGroup"] != "VIP" {
+			t.Fatalf("customers = %+v", got)
+		}
+	})
+}
+
+func TestIdentityWrittenWatermarks(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if err := s.PutIdentity(ctx, "shop", map[string]string{"email:a@x.cz": "c1", "phone:+1": "c1"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutIdentity(ctx, "shop", map[string]string{"email:a@x.cz": "c2"}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := s.Identity(ctx, "shop")
+		if err != nil || m["email:a@x.cz"] != "c2" || m["phone:+1"] != "c1" || len(m) != 2 {
+			t.Fatalf("identity = %v, %v", m, err)
+		}
+		names := make([]string, 1200) // more than one IN chunk
+		for i := range names {
+			names[i] = fmt.Sprintf("c%d", i)
+		}
+		if err := s.PutWritten(ctx, "shop", "c1100", Written{Fingerprint: "f", Fields: "{}"}); err != nil {
+			t.Fatal(err)
+		}
+		w, err := s.WrittenContacts(ctx, "shop", names)
+		if err != nil || len(w) != 1 || w["c1100"].Fingerprint != "f" {
+			t.Fatalf("written = %v, %v", w, err)
+		}
+		if _, ok, err := s.Watermark(ctx, "shop", "x"); ok || err != nil {
+			t.Fatalf("unset watermark: %v %v", ok, err)
+		}
+		s.SetWatermark(ctx, "shop", "x", "1")
+		s.SetWatermark(ctx, "shop", "x", "2")
+		if v, ok, err := s.Watermark(ctx, "shop", "x"); v != "2" || !ok || err != nil {
+			t.Fatalf("watermark = %q %v %v", v, ok, err)
+		}
+	})
+}
+
+func TestBlobFirstCopyWins(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if _, err := s.Blob(ctx, "feed/1"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("missing blob: %v", err)
+		}
+		s.PutBlob(ctx, "feed/1", []byte("first"))
+		s.PutBlob(ctx, "feed/1", []byte("second"))
+		b, err := s.Blob(ctx, "feed/1")
+		if err != nil || string(b) != "first" {
+			t.Fatalf("blob = %q, %v", b, err)
+		}
+	})
+}
+
+func TestRunPersonsAndNotes(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		ps := []Person{{Idx: 0, Contact: "a", Data: "{}"}, {Idx: 1, Contact: "b", Data: "{}"},
+			{Idx: 2, Contact: "c", Data: "{}"}}
+		if err := s.PutPersons(ctx, "r", ps); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutPersons(ctx, "r", ps[:1]); err != nil { // a retried resolve
+			t.Fatal(err)
+		}
+		s.SetOutcome(ctx, "r", 1, "rejected", "lastname: Vstup je povinný")
+		var got []string
+		s.ScanPersons(ctx, "r", 1, 3, func(p *Person) error {
+			got = append(got, p.Contact+":"+p.Action)
+			return nil
+		})
+		if fmt.Sprint(got) != "[b:rejected c:]" {
+			t.Fatalf("persons = %v", got)
+		}
+		counts, _ := s.CountActions(ctx, "r")
+		if counts["rejected"] != 1 || counts[""] != 2 {
+			t.Errorf("counts = %v", counts)
+		}
+		var rejected []string
+		s.ScanRejectedPersons(ctx, "r", func(c, m string) error {
+			rejected = append(rejected, c+"="+m)
+			return nil
+		})
+		if fmt.Sprint(rejected) != "[b=lastname: Vstup je povinný]" {
+			t.Errorf("rejected = %v", rejected)
+		}
+		s.AddNotes(ctx, "r", NoteConflict, []any{map[string]string{"k": "1"}})
+		s.AddNotes(ctx, "r", NoteConflict, []any{map[string]string{"k": "2"}})
+		var notes []string
+		s.ScanNotes(ctx, "r", NoteConflict, func(d []byte) error { notes = append(notes, string(d)); return nil })
+		if fmt.Sprint(notes) != `[{"k":"1"} {"k":"2"}]` {
+			t.Errorf("notes = %v", notes)
+		}
+		s.ClearNotes(ctx, "r", NoteConflict)
+		notes = nil
+		s.ScanNotes(ctx, "r", NoteConflict, func(d []byte) error { notes = append(notes, string(d)); return nil })
+		if len(notes) != 0 {
+			t.Errorf("notes after clear = %v", notes)
+		}
+	})
+}
+
+func TestRunsAndReports(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		start := time.Now().Truncate(time.Millisecond)
+		if err := s.PutRun(ctx, Run{ID: "r1", Workflow: "w", Kind: "full sync", Shop: "s",
+			Started: start, Status: "running", Summary: "{}"}); err != nil {
+			t.Fatal(err)
+		}
+		s.PutRun(ctx, Run{ID: "r1", Status: "completed", Finished: start.Add(time.Second), Summary: `{"a":1}`})
+		r, err := s.GetRun(ctx, "r1")
+		if err != nil || r.Status != "completed" || r.Kind != "full sync" || !r.Started.Equal(start) {
+			t.Fatalf("run = %+v, %v", r, err)
+		}
+		if _, err := s.GetRun(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("missing run: %v", err)
+		}
+		s.PutReport(ctx, "r1", "x.xlsx", []byte("PK"))
+		name, data, err := s.Report(ctx, "r1")
+		if err != nil || name != "x.xlsx" || string(data) != "PK" {
+			t.Fatalf("report = %q %q %v", name, data, err)
+		}
+	})
+}
+
+func TestOpenRejectsUnknownDSN(t *testing.T) {
+	_, err := Open(context.Background(), "mysql://user:secret@host/db")
+	if err == nil || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("want an error without the password, got %v", err)
+	}
+}
+
