@@ -36,6 +36,7 @@ type legacyWorld struct {
 	st       *store.Store
 	personOf map[string]int // contact name -> truth person
 	seeded   int
+	token    string
 }
 
 func newLegacyWorld(t *testing.T) *legacyWorld {
@@ -57,6 +58,7 @@ func newLegacyWorld(t *testing.T) *legacyWorld {
 	acts := &activities.Activities{Store: st, Connector: app.NewConnector(cfg, logger),
 		ReportsURL: "http://reports", TempDir: t.TempDir(), Logger: logger}
 	w := &legacyWorld{sb: sb, acts: acts, st: st, seeded: n.Customers + n.Orders,
+		token:    p.Daktela.Token,
 		personOf: truthOfContacts(t, sb.Shop)}
 	require.Len(t, w.personOf, w.seeded)
 	return w
