@@ -50,6 +50,7 @@ func runDev(args []string) error {
 		"sandbox shop: take new orders this often (0 = never)")
 	fs.IntVar(&f.shopPort, "sandbox-shop-port", 8240, "sandbox shop port")
 	fs.IntVar(&f.crmPort, "sandbox-crm-port", 8241, "sandbox CRM port")
+	fs.BoolVar(&sandboxLegacy, "sandbox-legacy", false, "seed an empty sandbox CRM as the old integration leaves it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -78,6 +79,9 @@ func dev(ctx context.Context, f devFlags) error {
 	}
 	if sb != nil {
 		defer sb.Stop(context.Background())
+	}
+	if err := seedLegacy(sb); err != nil {
+		return err
 	}
 	c, err := client.DialContext(ctx, client.Options{HostPort: eng.HostPort(),
 		Namespace: eng.Namespace(), Logger: tlog.NewStructuredLogger(logger)})

@@ -28,6 +28,8 @@ func init() {
 		{"schedule", "schedule create|pause|unpause|trigger|delete|describe [flags]",
 			"manage the incremental-sync schedule", runSchedule},
 		{"report", "report download <workflow-id> [-o file]", "download a merge report", runReport},
+		{"merge", "merge start|plan|approve|reject [<workflow-id>] [flags]",
+			"clean up duplicate contacts an old integration left, after review", runMerge},
 		{"fields", "fields [flags]", "list the CRM's contact fields and check the mapping against them", runFields},
 	}
 }
