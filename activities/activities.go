@@ -5,6 +5,7 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -160,7 +161,11 @@ func (a *Activities) Finish(ctx context.Context, f Finish) error {
 	if err != nil {
 		return err
 	}
-	run.Finished, run.Status, run.Summary = time.Now(), f.Status, f.Summary
+	summary, err := json.Marshal(f.Summary)
+	if err != nil {
+		return err
+	}
+	run.Finished, run.Status, run.Summary = time.Now(), f.Status, string(summary)
 	if err := a.Store.PutRun(ctx, run); err != nil {
 		return err
 	}

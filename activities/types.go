@@ -73,9 +73,30 @@ type ReportRef struct {
 
 // Finish records the end of a run.
 type Finish struct {
-	Run     Run    `json:"run"`
-	Summary string `json:"summary"` // JSON of the workflow's summary
-	Status  string `json:"status"`
+	Run     Run     `json:"run"`
+	Summary Summary `json:"summary"`
+	Status  string  `json:"status"`
+}
+
+// Summary is the result of a sync run: counts and the report's link, never personal data.
+type Summary struct {
+	Kind         string    `json:"kind"`
+	Profile      string    `json:"profile"`
+	Shop         string    `json:"shop"`
+	DryRun       bool      `json:"dryRun,omitempty"`
+	Customers    int       `json:"customers"`
+	Orders       int       `json:"orders"`
+	RecordErrors int       `json:"recordErrors"`
+	Persons      int       `json:"persons"`
+	Conflicts    int       `json:"conflicts"`
+	Created      int       `json:"created"`
+	Updated      int       `json:"updated"`
+	Unchanged    int       `json:"unchanged"`
+	Rejected     int       `json:"rejected"`
+	Report       string    `json:"report"`
+	Started      time.Time `json:"started"`
+	Finished     time.Time `json:"finished"`
+	Notes        []string  `json:"notes,omitempty"`
 }
 
 // Action words the load step records per person.

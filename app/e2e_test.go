@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/temporaltest"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/shopsync/shoptet-daktela/config"
 	"github.com/shopsync/shoptet-daktela/report"
@@ -321,5 +323,36 @@ func TestFullSyncOnPostgres(t *testing.T) {
 	e.run("FullSync", workflows.SyncInput{})
 	if calls := e.sb.CRM.Counters(); len(calls) != 0 {
 		t.Errorf("rerun made CRM calls: %v", calls)
+	}
+}
+
+// TestRecordHistories refreshes the histories the replay tests in workflows/ replay. It runs
+// only with SHOPSYNC_RECORD_HISTORY=1, after a deliberate change of workflow code.
+func TestRecordHistories(t *testing.T) {
+	if os.Getenv("SHOPSYNC_RECORD_HISTORY") != "1" {
+		t.Skip("set SHOPSYNC_RECORD_HISTORY=1 to record workflow histories")
+	}
+	e := newEnv(t, envOptions{customers: 20, orders: 60})
+	e.run("FullSync", workflows.SyncInput{})
+	e.sb.Shop.AddOrders(2, time.Now())
+	e.run("IncrementalSync", workflows.SyncInput{})
+	for i, name := range []string{"fullsync.json", "incrementalsync.json"} {
+		r := e.runs[i]
+		var h historypb.History
+		it := e.client.GetWorkflowHistory(context.Background(), r.GetID(), r.GetRunID(), false, 0)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.Events = append(h.Events, ev)
+		}
+		data, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -235,11 +234,7 @@ func (s *syncRun) report(ctx workflow.Context) error {
 }
 
 func (s *syncRun) finish(ctx workflow.Context, status string) error {
-	data, err := json.Marshal(s.summary)
-	if err != nil {
-		return err
-	}
-	f := activities.Finish{Run: s.run, Summary: string(data), Status: status}
+	f := activities.Finish{Run: s.run, Summary: s.summary, Status: status}
 	return workflow.ExecuteActivity(withShort(ctx), a.Finish, f).Get(ctx, nil)
 }
 

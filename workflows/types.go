@@ -3,7 +3,7 @@
 // no customer or order data passes through them, only run references and counts.
 package workflows
 
-import "time"
+import "github.com/shopsync/shoptet-daktela/activities"
 
 // TaskQueue is the default task queue of workers and starters.
 const TaskQueue = "shopsync"
@@ -23,25 +23,7 @@ type SyncInput struct {
 }
 
 // Summary is the result of a sync run: counts and the report's link, never personal data.
-type Summary struct {
-	Kind         string    `json:"kind"`
-	Profile      string    `json:"profile"`
-	Shop         string    `json:"shop"`
-	DryRun       bool      `json:"dryRun,omitempty"`
-	Customers    int       `json:"customers"`
-	Orders       int       `json:"orders"`
-	RecordErrors int       `json:"recordErrors"`
-	Persons      int       `json:"persons"`
-	Conflicts    int       `json:"conflicts"`
-	Created      int       `json:"created"`
-	Updated      int       `json:"updated"`
-	Unchanged    int       `json:"unchanged"`
-	Rejected     int       `json:"rejected"`
-	Report       string    `json:"report"`
-	Started      time.Time `json:"started"`
-	Finished     time.Time `json:"finished"`
-	Notes        []string  `json:"notes,omitempty"`
-}
+type Summary = activities.Summary
 
 // Progress is what the progress query answers.
 type Progress struct {
