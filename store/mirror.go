@@ -68,12 +68,18 @@ func (s *Store) PutOrders(ctx context.Context, shop string, orders []Order) erro
 const upsertCustomer = `INSERT INTO shop_customers (shop, guid, emails, phone, name, company,
 	street, city, zip, country, registered, extra, updated)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (shop, guid) DO UPDATE SET emails = excluded.emails, phone = excluded.phone,
+	ON CONFLICT (shop, guid) DO UPDATE SET emails = CASE
+		WHEN shop_customers.updated = excluded.updated
+		THEN shop_customers.emails || ' ' || excluded.emails ELSE excluded.emails END,
+	phone = CASE WHEN excluded.phone = '' AND shop_customers.updated = excluded.updated
+		THEN shop_customers.phone ELSE excluded.phone END,
 	name = excluded.name, company = excluded.company, street = excluded.street,
 	city = excluded.city, zip = excluded.zip, country = excluded.country,
 	registered = excluded.registered, extra = excluded.extra, updated = excluded.updated`
 
-// PutCustomers inserts or replaces customer accounts of a shop in one transaction.
+// PutCustomers inserts or replaces customer accounts of a shop in one transaction. Rows of
+// one customer within one fetch (same Updated time), as a CSV export has one per account,
+// add up their e-mails; a later fetch replaces them.
 func (s *Store) PutCustomers(ctx context.Context, shop string, customers []Customer) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, s.q(upsertCustomer))

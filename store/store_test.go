@@ -214,3 +214,34 @@ func TestOpenRejectsUnknownDSN(t *testing.T) {
 	}
 }
 
+func TestCustomerAccountsOfOneFetchAddUp(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		fetch1 := time.Unix(1000, 0)
+		rows := []Customer{{GUID: "g", Emails: []string{"a@x.cz"}, Phone: "+420777000111", Updated: fetch1},
+			{GUID: "g", Emails: []string{"b@x.cz"}, Updated: fetch1}}
+		if err := s.PutCustomers(ctx, "shop", rows); err != nil {
+			t.Fatal(err)
+		}
+		got := scanOne(t, s)
+		if fmt.Sprint(got.Emails) != "[a@x.cz b@x.cz]" || got.Phone != "+420777000111" {
+			t.Fatalf("after one fetch: %+v", got)
+		}
+		s.PutCustomers(ctx, "shop", []Customer{{GUID: "g", Emails: []string{"c@x.cz"}, Updated: time.Unix(2000, 0)}})
+		if got := scanOne(t, s); fmt.Sprint(got.Emails) != "[c@x.cz]" {
+			t.Fatalf("a later fetch must replace the e-mails: %+v", got)
+		}
+	})
+}
+
+func scanOne(t *testing.T, s *Store) Customer {
+	t.Helper()
+	var out []Customer
+	if err := s.ScanCustomers(context.Background(), "shop", func(c *Customer) error {
+		out = append(out, *c)
+		return nil
+	}); err != nil || len(out) != 1 {
+		t.Fatalf("scan: %v %v", out, err)
+	}
+	return out[0]
+}

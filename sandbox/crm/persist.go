@@ -13,8 +13,12 @@ import (
 )
 
 // saveDelay debounces saves: a sync writes thousands of records a second
-// and one file write per burst is enough.
+// and one file write per burst is enough. A save encodes the whole store, so
+// with a large store the delay grows to keep saving under ~5% of the time.
 const saveDelay = 200 * time.Millisecond
+
+// saveCostFactor is how many times the last save's duration a save waits.
+const saveCostFactor = 20
 
 // snapshot is the persisted file's content.
 type snapshot struct {
@@ -32,7 +36,8 @@ type persister struct {
 	timer   *time.Timer
 	pending bool
 	closed  bool
-	saveMu  sync.Mutex // one file write at a time
+	last    time.Duration // how long the last save took
+	saveMu  sync.Mutex    // one file write at a time
 }
 
 func newPersister(path string, encode func() ([]byte, error), log *slog.Logger) *persister {
@@ -47,7 +52,7 @@ func (p *persister) touch() {
 		return
 	}
 	p.pending = true
-	p.timer = time.AfterFunc(saveDelay, p.flush)
+	p.timer = time.AfterFunc(max(saveDelay, saveCostFactor*p.last), p.flush)
 }
 
 func (p *persister) flush() {
@@ -79,6 +84,12 @@ func (p *persister) close() error {
 func (p *persister) save() error {
 	p.saveMu.Lock()
 	defer p.saveMu.Unlock()
+	start := time.Now()
+	defer func() {
+		p.mu.Lock()
+		p.last = time.Since(start)
+		p.mu.Unlock()
+	}()
 	data, err := p.encode()
 	if err != nil {
 		return fmt.Errorf("encode store: %w", err)
