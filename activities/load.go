@@ -70,6 +70,7 @@ type loader struct {
 	// deferred counts persons left for the next attempt after a transient error.
 	deferred      int
 	lastTransient error
+	pending       []store.Outcome
 }
 
 // all runs the persons through Concurrency workers; the limiter bounds the requests in
@@ -100,7 +101,9 @@ feed:
 	}
 	close(work)
 	wg.Wait()
-	return l.out, context.Cause(ctx)
+	// What finished is kept even when the batch failed, so that the retry skips it.
+	ferr := l.record(context.WithoutCancel(ctx), nil, true)
+	return l.out, errors.Join(context.Cause(ctx), ferr)
 }
 
 func (l *loader) one(ctx context.Context, p *store.Person) error {
@@ -112,7 +115,7 @@ func (l *loader) one(ctx context.Context, p *store.Person) error {
 	if err := json.Unmarshal([]byte(p.Data), &st); err != nil {
 		return err
 	}
-	action, message, err := l.write(ctx, p, st.Fields)
+	o, err := l.write(ctx, p, st.Fields)
 	if transient(err) && ctx.Err() == nil {
 		l.mu.Lock()
 		l.deferred++
@@ -123,20 +126,42 @@ func (l *loader) one(ctx context.Context, p *store.Person) error {
 	if err != nil {
 		return err
 	}
-	if err := l.a.Store.SetOutcome(ctx, l.run.ID, p.Idx, action, message); err != nil {
-		return err
-	}
-	l.count(action)
-	return nil
+	o.Idx, o.Contact = p.Idx, p.Contact
+	l.count(o.Action)
+	return l.record(ctx, o, false)
 }
 
-func (l *loader) write(ctx context.Context, p *store.Person, next mapping.Fields) (action, message string, err error) {
+// record keeps an outcome and writes the kept ones to the store every outcomeBatch, in one
+// transaction. An outcome lost to a crash before it was written only costs a read on the
+// retry: the contact is found by its name and left as it is.
+func (l *loader) record(ctx context.Context, o *store.Outcome, flush bool) error {
+	l.mu.Lock()
+	if o != nil {
+		l.pending = append(l.pending, *o)
+	}
+	if !flush && len(l.pending) < outcomeBatch {
+		l.mu.Unlock()
+		return nil
+	}
+	batch := l.pending
+	l.pending = nil
+	l.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	return l.a.Store.RecordOutcomes(ctx, l.run.ID, l.shop, batch)
+}
+
+// outcomeBatch is how many outcomes are written to the store at once.
+const outcomeBatch = 100
+
+func (l *loader) write(ctx context.Context, p *store.Person, next mapping.Fields) (*store.Outcome, error) {
 	w, known := l.written[p.Contact]
 	if known && w.Fingerprint == p.Fingerprint {
-		return ActionUnchanged, "", nil
+		return &store.Outcome{Action: ActionUnchanged}, nil
 	}
 	var existing daktela.Contact
-	err = l.call(ctx, func() (err error) {
+	err := l.call(ctx, func() (err error) {
 		existing, err = l.c.CRM.Contact(ctx, p.Contact)
 		return err
 	})
@@ -144,7 +169,7 @@ func (l *loader) write(ctx context.Context, p *store.Person, next mapping.Fields
 	case daktela.IsNotFound(err):
 		return l.create(ctx, p, next)
 	case err != nil:
-		return "", "", err
+		return nil, err
 	}
 	var prev mapping.Fields
 	if known {
@@ -152,10 +177,10 @@ func (l *loader) write(ctx context.Context, p *store.Person, next mapping.Fields
 	}
 	merged, changed := mapping.Merge(fieldsOf(existing), prev, next)
 	if !changed {
-		return ActionUnchanged, "", l.remember(ctx, p, next)
+		return l.remember(ActionUnchanged, p, next)
 	}
 	if l.run.DryRun {
-		return ActionWouldUpdate, "", nil
+		return &store.Outcome{Action: ActionWouldUpdate}, nil
 	}
 	ct := contactOf(merged, p.Contact, "")
 	err = l.call(ctx, func() (err error) {
@@ -163,17 +188,17 @@ func (l *loader) write(ctx context.Context, p *store.Person, next mapping.Fields
 		return err
 	})
 	if msg, rejected := rejection(err); rejected {
-		return ActionRejected, msg, nil
+		return &store.Outcome{Action: ActionRejected, Message: msg}, nil
 	}
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
-	return ActionUpdated, "", l.remember(ctx, p, next)
+	return l.remember(ActionUpdated, p, next)
 }
 
-func (l *loader) create(ctx context.Context, p *store.Person, next mapping.Fields) (string, string, error) {
+func (l *loader) create(ctx context.Context, p *store.Person, next mapping.Fields) (*store.Outcome, error) {
 	if l.run.DryRun {
-		return ActionWouldCreate, "", nil
+		return &store.Outcome{Action: ActionWouldCreate}, nil
 	}
 	ct := contactOf(next, p.Contact, l.c.Mapping.Database)
 	err := l.call(ctx, func() error {
@@ -181,24 +206,27 @@ func (l *loader) create(ctx context.Context, p *store.Person, next mapping.Field
 		return err
 	})
 	if msg, rejected := rejection(err); rejected {
-		return ActionRejected, msg, nil
+		return &store.Outcome{Action: ActionRejected, Message: msg}, nil
 	}
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
-	return ActionCreated, "", l.remember(ctx, p, next)
+	return l.remember(ActionCreated, p, next)
 }
 
-func (l *loader) remember(ctx context.Context, p *store.Person, fields mapping.Fields) error {
+// remember is an outcome that also records what the contact now holds, so that the next
+// run can skip the person without a call.
+func (l *loader) remember(action string, p *store.Person, fields mapping.Fields) (*store.Outcome, error) {
+	o := &store.Outcome{Action: action}
 	if l.run.DryRun {
-		return nil
+		return o, nil
 	}
 	data, err := json.Marshal(fields)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return l.a.Store.PutWritten(ctx, l.shop, p.Contact,
-		store.Written{Fingerprint: p.Fingerprint, Fields: string(data)})
+	o.Written = &store.Written{Fingerprint: p.Fingerprint, Fields: string(data)}
+	return o, nil
 }
 
 // call runs one request under the limiter. A throttled answer is not a failure: it shrinks

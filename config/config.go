@@ -62,7 +62,6 @@ type Config struct {
 	ReportsToken    string // secret
 	LogLevel        string
 	MinFullInterval time.Duration
-	LoadBatches     int // load activities running at once
 	Profiles        map[string]Profile
 }
 
@@ -83,7 +82,6 @@ var Settings = []Setting{
 	{"SHOPSYNC_REPORTS_TOKEN", "", "token required to download reports (required off localhost)", true},
 	{"SHOPSYNC_LOG_LEVEL", "info", "debug, info, warn or error", false},
 	{"SHOPSYNC_MIN_FULL_INTERVAL", "15m", "least time between two full order exports (Shoptet's rule)", false},
-	{"SHOPSYNC_LOAD_BATCHES", "2", "load activities running at once per sync", false},
 	{"SHOPTET_URL", "", "profile default: shop base URL (Instance URI); empty = sandbox shop", false},
 	{"SHOPTET_CUSTOMERS_HASH", "", "customers export hash", true},
 	{"SHOPTET_CUSTOMERS_FORMAT", "csv", "customers export format: csv or xml", false},
@@ -122,9 +120,6 @@ func load(env func(string) string) (*Config, error) {
 	var err error
 	if c.MinFullInterval, err = time.ParseDuration(get("SHOPSYNC_MIN_FULL_INTERVAL", "15m")); err != nil {
 		errs = append(errs, fmt.Errorf("SHOPSYNC_MIN_FULL_INTERVAL: %w", err))
-	}
-	if c.LoadBatches, err = strconv.Atoi(get("SHOPSYNC_LOAD_BATCHES", "2")); err != nil || c.LoadBatches < 1 {
-		errs = append(errs, fmt.Errorf("SHOPSYNC_LOAD_BATCHES: want a whole number of at least 1"))
 	}
 	def, err := profileFromEnv(get)
 	if err != nil {

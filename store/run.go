@@ -70,13 +70,6 @@ func (s *Store) ScanPersons(ctx context.Context, run string, from, to int, fn fu
 	return nil
 }
 
-// SetOutcome records what the load step did with a person.
-func (s *Store) SetOutcome(ctx context.Context, run string, idx int, action, message string) error {
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE run_persons SET action = ?, message = ?
-		WHERE run = ? AND idx = ?`), action, message, run, idx)
-	return err
-}
-
 // CountActions returns how many persons of a run ended with each action.
 func (s *Store) CountActions(ctx context.Context, run string) (map[string]int, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT action, COUNT(*) FROM run_persons
@@ -218,4 +211,48 @@ func (s *Store) ScanRejectedPersons(ctx context.Context, run string, fn func(con
 		}
 	}
 	return nil
+}
+
+// Outcome is what the load step did with one person.
+type Outcome struct {
+	Idx     int
+	Contact string
+	Action  string
+	Message string
+	Written *Written // what the contact now holds; nil when nothing was written
+}
+
+// RecordOutcomes stores the outcomes of a run's persons and what was written into their
+// contacts, in one transaction.
+func (s *Store) RecordOutcomes(ctx context.Context, run, shop string, outs []Outcome) error {
+	now := time.Now().UnixMilli()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		act, err := tx.PrepareContext(ctx, s.q(`UPDATE run_persons SET action = ?, message = ?
+			WHERE run = ? AND idx = ?`))
+		if err != nil {
+			return err
+		}
+		defer act.Close()
+		wr, err := tx.PrepareContext(ctx, s.q(`INSERT INTO written_contacts (shop, contact,
+			fingerprint, fields, updated) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shop, contact)
+			DO UPDATE SET fingerprint = excluded.fingerprint, fields = excluded.fields,
+			updated = excluded.updated`))
+		if err != nil {
+			return err
+		}
+		defer wr.Close()
+		for _, o := range outs {
+			if _, err := act.ExecContext(ctx, o.Action, o.Message, run, o.Idx); err != nil {
+				return err
+			}
+			if o.Written == nil {
+				continue
+			}
+			_, err := wr.ExecContext(ctx, shop, o.Contact, o.Written.Fingerprint, o.Written.Fields, now)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

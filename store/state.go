@@ -91,15 +91,6 @@ func (s *Store) WrittenContacts(ctx context.Context, shop string, names []string
 	return out, nil
 }
 
-// PutWritten records what the sync wrote into a contact.
-func (s *Store) PutWritten(ctx context.Context, shop, contact string, w Written) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO written_contacts (shop, contact, fingerprint,
-		fields, updated) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shop, contact) DO UPDATE SET
-		fingerprint = excluded.fingerprint, fields = excluded.fields, updated = excluded.updated`),
-		shop, contact, w.Fingerprint, w.Fields, time.Now().UnixMilli())
-	return err
-}
-
 // Watermark reads a named watermark of a shop; ok is false when it was never set.
 func (s *Store) Watermark(ctx context.Context, shop, name string) (value string, ok bool, err error) {
 	err = s.db.QueryRowContext(ctx, s.q(`SELECT value FROM watermarks WHERE shop = ? AND name = ?`),

@@ -102,7 +102,8 @@ func TestIdentityWrittenWatermarks(t *testing.T) {
 		for i := range names {
 			names[i] = fmt.Sprintf("c%d", i)
 		}
-		if err := s.PutWritten(ctx, "shop", "c1100", Written{Fingerprint: "f", Fields: "{}"}); err != nil {
+		out := Outcome{Contact: "c1100", Action: "created", Written: &Written{Fingerprint: "f", Fields: "{}"}}
+		if err := s.RecordOutcomes(ctx, "r", "shop", []Outcome{out}); err != nil {
 			t.Fatal(err)
 		}
 		w, err := s.WrittenContacts(ctx, "shop", names)
@@ -146,7 +147,8 @@ func TestRunPersonsAndNotes(t *testing.T) {
 		if err := s.PutPersons(ctx, "r", ps[:1]); err != nil { // a retried resolve
 			t.Fatal(err)
 		}
-		s.SetOutcome(ctx, "r", 1, "rejected", "lastname: Vstup je povinný")
+		s.RecordOutcomes(ctx, "r", "shop", []Outcome{{Idx: 1, Contact: "b", Action: "rejected",
+			Message: "lastname: Vstup je povinný"}})
 		var got []string
 		s.ScanPersons(ctx, "r", 1, 3, func(p *Person) error {
 			got = append(got, p.Contact+":"+p.Action)
