@@ -120,6 +120,20 @@ func (sb *Sandbox) Apply(p *config.Profile) {
 	}
 }
 
+// Env returns the environment that points a worker process at the sandbox, as the
+// SHOPTET_* and DAKTELA_* settings of its default profile.
+func (sb *Sandbox) Env() []string {
+	return []string{
+		"SHOPTET_URL=" + sb.ShopURL,
+		"SHOPTET_CUSTOMERS_HASH=" + sb.hashes.Customers,
+		"SHOPTET_ORDERS_HASH=" + sb.hashes.Orders,
+		"SHOPTET_ORDERS_PATTERN=" + fmt.Sprint(sb.hashes.PatternID),
+		"SHOPTET_FEED_HASH=" + sb.hashes.Feed,
+		"DAKTELA_URL=" + sb.CRMURL,
+		"DAKTELA_TOKEN=" + sb.token,
+	}
+}
+
 // Secrets lists the sandbox's hashes and token, for tests that check nothing leaks them.
 func (sb *Sandbox) Secrets() []string {
 	return []string{sb.hashes.Customers, sb.hashes.Orders, sb.hashes.Feed, sb.token}
