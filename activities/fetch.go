@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/activity"
+
 	"github.com/shopsync/shoptet-daktela/mapping"
 	"github.com/shopsync/shoptet-daktela/shoptet"
 	"github.com/shopsync/shoptet-daktela/store"
@@ -123,32 +125,42 @@ func (a *Activities) FetchFeed(ctx context.Context, run Run) (Fetched, error) {
 	started := time.Now()
 	var body io.Reader
 	var note string
+	var reconciled Fetched
 	if c.HasFeed {
-		raw, err := a.feedBytes(ctx, run, c)
+		raw, fresh, err := a.feedBytes(ctx, run, c)
 		if err != nil {
 			return Fetched{}, err
 		}
 		body = bytes.NewReader(raw)
+		if fresh && retried(ctx) {
+			// An earlier attempt may have moved Shoptet's feed marker and lost the download
+			// before it was stored: read what changed since the last good fetch as well.
+			if reconciled, err = a.updatedSince(ctx, run, c, key); err != nil {
+				return Fetched{}, err
+			}
+			note = fmt.Sprintf("orders: a feed download was lost, %d orders re-read with "+
+				"updateTimeFrom", reconciled.Records)
+		}
 	} else {
-		since, _ := a.lastFetch(ctx, key, watermarkFeed)
-		if full, ok := a.lastFetch(ctx, key, watermarkFullOrders); ok && full.After(since) {
-			since = full
-		}
-		q := shoptet.OrdersQuery{UpdateTimeFrom: since.Add(-feedOverlap)}
-		dl, err := c.Shop.Orders(ctx, q)
+		f, err := a.updatedSince(ctx, run, c, key)
 		if err != nil {
-			return Fetched{}, classify(err)
+			return Fetched{}, err
 		}
-		defer dl.Close()
-		body = dl
-		note = "orders: no feed hash configured, read orders updated since " +
-			q.UpdateTimeFrom.Format(time.DateTime)
+		f.Note = "orders: no feed hash configured, read the orders updated since the last fetch"
+		return a.fetchedFeed(ctx, run, key, started, f)
 	}
 	f, err := a.stageOrders(ctx, run, c, body, "shoptet feed")
 	if err != nil {
 		return Fetched{}, err
 	}
+	f.Records += reconciled.Records
+	f.Rejected += reconciled.Rejected
 	f.Note = note
+	return a.fetchedFeed(ctx, run, key, started, f)
+}
+
+// fetchedFeed moves the feed watermark after a successful fetch.
+func (a *Activities) fetchedFeed(ctx context.Context, run Run, key string, started time.Time, f Fetched) (Fetched, error) {
 	if err := a.Store.SetWatermark(ctx, key, watermarkFeed, started.UTC().Format(time.RFC3339)); err != nil {
 		return Fetched{}, err
 	}
@@ -156,30 +168,52 @@ func (a *Activities) FetchFeed(ctx context.Context, run Run) (Fetched, error) {
 	return f, nil
 }
 
-func (a *Activities) feedBytes(ctx context.Context, run Run, c *Conn) ([]byte, error) {
+// updatedSince reads the orders created or changed since the last feed or full fetch, with an
+// overlap, through the order export's updateTimeFrom form, which Shoptet allows at any rate.
+func (a *Activities) updatedSince(ctx context.Context, run Run, c *Conn, key string) (Fetched, error) {
+	since, _ := a.lastFetch(ctx, key, watermarkFeed)
+	if full, ok := a.lastFetch(ctx, key, watermarkFullOrders); ok && full.After(since) {
+		since = full
+	}
+	dl, err := c.Shop.Orders(ctx, shoptet.OrdersQuery{UpdateTimeFrom: since.Add(-feedOverlap)})
+	if err != nil {
+		return Fetched{}, classify(err)
+	}
+	defer dl.Close()
+	return a.stageOrders(ctx, run, c, dl, "shoptet orders updated")
+}
+
+func retried(ctx context.Context) bool {
+	return activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt > 1
+}
+
+// feedBytes returns the run's feed download: the stored copy when an earlier attempt kept
+// one, else a new download, stored before anything parses it. fresh tells which.
+func (a *Activities) feedBytes(ctx context.Context, run Run, c *Conn) (raw []byte, fresh bool, err error) {
 	blobKey := "feed/" + run.ID
-	raw, err := a.Store.Blob(ctx, blobKey)
+	raw, err = a.Store.Blob(ctx, blobKey)
 	if err == nil {
 		a.log(ctx, run).Info("feed re-read from the stored download", "bytes", len(raw))
-		return raw, nil
+		return raw, false, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
-		return nil, err
+		return nil, false, err
 	}
 	dl, err := c.Shop.Feed(ctx)
 	if err != nil {
-		return nil, classify(err)
+		return nil, false, classify(err)
 	}
 	defer dl.Close()
 	raw, err = io.ReadAll(io.LimitReader(dl, maxFeedBytes))
 	if err != nil {
-		return nil, classify(err)
+		return nil, false, classify(err)
 	}
 	if err := a.Store.PutBlob(ctx, blobKey, raw); err != nil {
-		return nil, fmt.Errorf("keep the feed download: %w", err)
+		return nil, false, fmt.Errorf("keep the feed download: %w", err)
 	}
 	// Read back what was stored: if an earlier attempt stored a copy first, that one wins.
-	return a.Store.Blob(ctx, blobKey)
+	raw, err = a.Store.Blob(ctx, blobKey)
+	return raw, true, err
 }
 
 func (a *Activities) lastFetch(ctx context.Context, shop, name string) (time.Time, bool) {

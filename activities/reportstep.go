@@ -137,7 +137,8 @@ func (a *Activities) writeConflicts(ctx context.Context, w *report.Writer, run R
 
 func (a *Activities) writeRejected(ctx context.Context, w *report.Writer, run Run) (int64, error) {
 	var n int64
-	for _, source := range []string{"shoptet customers", "shoptet orders", "shoptet feed"} {
+	for _, source := range []string{"shoptet customers", "shoptet orders", "shoptet feed",
+		"shoptet orders updated"} {
 		err := a.Store.ScanNotes(ctx, run.ID, rejectedKind(source), func(data []byte) error {
 			var r Rejected
 			if err := json.Unmarshal(data, &r); err != nil {
