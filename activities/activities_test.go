@@ -1,0 +1,94 @@
+package activities
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/shopsync/shoptet-daktela/daktela"
+	"github.com/shopsync/shoptet-daktela/identity"
+	"github.com/shopsync/shoptet-daktela/mapping"
+)
+
+func TestShopKey(t *testing.T) {
+	cases := map[string]string{
+		"https://www.muj-obchod.cz":      "muj-obchod-cz",
+		"https://shop.example.sk:8443/x": "shop-example-sk",
+		"http://127.0.0.1:8240":          "127-0-0-1",
+		"":                               "shop",
+	}
+	for in, want := range cases {
+		if got := ShopKey(in); got != want {
+			t.Errorf("ShopKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestContactNameIsStableAndSafe(t *testing.T) {
+	a := ContactName("muj-obchod-cz", "email:jan@novak.cz")
+	if a != ContactName("muj-obchod-cz", "email:jan@novak.cz") {
+		t.Fatal("contact name is not deterministic")
+	}
+	if a == ContactName("jiny-obchod-cz", "email:jan@novak.cz") {
+		t.Error("two shops derive the same contact name for one anchor")
+	}
+	if strings.ContainsAny(a, ".@ ") || strings.Contains(a, "novak") {
+		t.Errorf("contact name %q has a dot, personal data or spaces", a)
+	}
+}
+
+func TestContactFieldsRoundTrip(t *testing.T) {
+	f := mapping.Fields{
+		"title": {"Jiří Dvořák"}, "firstname": {"Jiří"}, "lastname": {"Dvořák"},
+		"customFields.email":  {"jiri@dvorak.cz", "jd@firma.cz"},
+		"customFields.number": {"+420777123456"},
+	}
+	ct := contactOf(f, "c1", "shoptet")
+	if ct.Name != "c1" || ct.Database != "shoptet" || ct.Title != "Jiří Dvořák" ||
+		len(ct.CustomFields["email"]) != 2 {
+		t.Fatalf("contactOf = %+v", ct)
+	}
+	if got := fieldsOf(ct); !reflect.DeepEqual(got, f) {
+		t.Errorf("fieldsOf(contactOf(f)) = %v, want %v", got, f)
+	}
+}
+
+func TestRejectionKeepsDaktelaMessagesVerbatim(t *testing.T) {
+	err := &daktela.Error{Status: 400, Kind: daktela.KindValidation,
+		Fields: map[string][]string{"customFields.email": {"E-mail není ve správném formátu"},
+			"lastname": {"Vstup je povinný"}}}
+	msg, ok := rejection(err)
+	if !ok || msg != "customFields.email: E-mail není ve správném formátu | lastname: Vstup je povinný" {
+		t.Fatalf("rejection = %q, %v", msg, ok)
+	}
+	if _, ok := rejection(&daktela.Error{Status: 503, Kind: daktela.KindServer}); ok {
+		t.Error("a server error was taken for a rejection")
+	}
+	if !transient(&daktela.Error{Status: 503, Kind: daktela.KindServer}) || transient(errors.New("x")) {
+		t.Error("transient misclassifies")
+	}
+}
+
+func TestContactNamerKeepsKnownNames(t *testing.T) {
+	n := contactNamer{shop: "s", taken: map[string]int{}, known: map[string]string{
+		"email:old@x.cz": "kept_contact",
+		"email:a@x.cz":   "first", "email:b@x.cz": "second",
+	}}
+	// A person whose e-mail changed keeps the contact its old e-mail had.
+	name, clash := n.name(identity.Person{Anchor: "email:new@x.cz",
+		Keys: []string{"email:new@x.cz", "email:old@x.cz"}}, 0)
+	if name != "kept_contact" || clash != nil {
+		t.Fatalf("name = %q, clash = %v", name, clash)
+	}
+	// A new person gets a derived name.
+	if name, _ := n.name(identity.Person{Anchor: "email:c@x.cz", Keys: []string{"email:c@x.cz"}}, 1); name != ContactName("s", "email:c@x.cz") {
+		t.Errorf("new person named %q", name)
+	}
+	// Two earlier contacts now one person: one is kept and the clash is reported.
+	name, clash = n.name(identity.Person{Anchor: "email:a@x.cz",
+		Keys: []string{"email:a@x.cz", "email:b@x.cz"}}, 2)
+	if name != "first" || clash == nil || len(clash.Records) != 2 {
+		t.Errorf("merge of two contacts: name %q clash %+v", name, clash)
+	}
+}
