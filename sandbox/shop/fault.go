@@ -18,9 +18,14 @@ const (
 	FaultLoginPage           // 200 with the administration login page instead of the export
 	FaultForbidden           // 403 as for a caller outside the allowed IP address
 	FaultEmpty               // 200 with an empty body
+	// FaultCutAfterMarker is FaultTruncate on the feed after the feed's marker has
+	// moved past the orders of the cut body, as when Shoptet counts a download delivered
+	// that never fully arrived. On the other exports it is FaultTruncate.
+	FaultCutAfterMarker
 )
 
-var faultNames = [...]string{"none", "5xx", "slow", "truncate", "login", "forbidden", "empty"}
+var faultNames = [...]string{"none", "5xx", "slow", "truncate", "login", "forbidden", "empty",
+	"cutAfterMarker"}
 
 // String returns the name used in the admin API.
 func (k FaultKind) String() string {

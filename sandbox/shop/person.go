@@ -143,6 +143,10 @@ func (s *Shop) email(p int32, k int) string {
 	first, last := s.nameParts(p)
 	f, l := foldLower(first), foldLower(last)
 	n := strconv.Itoa(int(p))
+	if s.persons[p].flags&pBadEmail != 0 {
+		// A dot before the "@" and a doubled dot in the domain: one "@", yet invalid.
+		return f + "." + n + ".@" + l + "..cz"
+	}
 	h := hash3(s.seed, saltName, uint64(p))
 	if k == 0 {
 		return f + "." + l + "." + n + "@" + emailDomains[h%uint64(len(emailDomains))]

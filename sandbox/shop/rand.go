@@ -57,4 +57,5 @@ const (
 	saltAddress
 	saltHash
 	saltFormat
+	saltBadEmail
 )

@@ -9,9 +9,10 @@ import (
 )
 
 // respond streams an export through write, unless a fault hits the request.
-// It reports whether the whole body was written.
+// It reports whether the whole body was written. delivered, when not nil, is
+// called where the cut-after-marker fault counts the body as delivered.
 func (srv *Server) respond(w http.ResponseWriter, r *http.Request, export, ctype string,
-	write func(io.Writer) error) bool {
+	write func(io.Writer) error, delivered func()) bool {
 	f, hit := srv.takeFault(export)
 	if hit {
 		switch f.Kind {
@@ -37,7 +38,10 @@ func (srv *Server) respond(w http.ResponseWriter, r *http.Request, export, ctype
 			w.WriteHeader(http.StatusOK)
 			return false
 		case FaultTruncate:
-			srv.truncate(w, ctype, write)
+			srv.truncate(w, ctype, write, nil)
+			return false
+		case FaultCutAfterMarker:
+			srv.truncate(w, ctype, write, delivered)
 			return false
 		}
 	}
@@ -80,11 +84,16 @@ func sleep(r *http.Request, d time.Duration) bool {
 
 // truncate announces the full length, sends half of the body and cuts the
 // connection. The body is produced twice, first only to count it, so that
-// nothing large is buffered.
-func (srv *Server) truncate(w http.ResponseWriter, ctype string, write func(io.Writer) error) {
+// nothing large is buffered. delivered, when not nil, runs after the count,
+// before anything is sent.
+func (srv *Server) truncate(w http.ResponseWriter, ctype string, write func(io.Writer) error,
+	delivered func()) {
 	var c counter
 	if err := write(&c); err != nil {
 		return
+	}
+	if delivered != nil {
+		delivered()
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Length", strconv.FormatInt(c.n, 10))

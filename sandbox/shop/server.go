@@ -130,7 +130,7 @@ func (srv *Server) customers(w http.ResponseWriter, r *http.Request, ctype strin
 	if !srv.authorised(w, r, srv.h.Customers) {
 		return
 	}
-	srv.respond(w, r, exportCustomers, ctype, write)
+	srv.respond(w, r, exportCustomers, ctype, write, nil)
 }
 
 // orders serves the full order export, or the feed when the hash is the
@@ -151,7 +151,7 @@ func (srv *Server) orders(w http.ResponseWriter, r *http.Request) {
 	}
 	srv.respond(w, r, exportOrders, xmlType, func(w io.Writer) error {
 		return srv.shop.WriteOrdersXML(w, f)
-	})
+	}, nil)
 }
 
 // ordersFeed serves "only new or updated": every order created or changed
@@ -166,15 +166,18 @@ func (srv *Server) ordersFeed(w http.ResponseWriter, r *http.Request) {
 	hash := r.URL.Query().Get("hash")
 	after := srv.FeedMarker(hash)
 	var upTo uint32
+	move := func() {
+		srv.mu.Lock()
+		srv.markers[hash] = max(srv.markers[hash], upTo)
+		srv.mu.Unlock()
+	}
 	ok := srv.respond(w, r, exportFeed, xmlType, func(w io.Writer) error {
 		var err error
 		upTo, err = srv.shop.writeOrders(w, OrderFilter{}, after)
 		return err
-	})
+	}, move)
 	if ok {
-		srv.mu.Lock()
-		srv.markers[hash] = max(srv.markers[hash], upTo)
-		srv.mu.Unlock()
+		move()
 	}
 }
 

@@ -163,6 +163,25 @@ func TestFeedMarkerStaysOnFault(t *testing.T) {
 	}
 }
 
+func TestFeedMarkerMovesBeforeCut(t *testing.T) {
+	f := newFixture(t, testHashes)
+	f.srv.SetFault(Fault{Kind: FaultCutAfterMarker, Export: exportFeed, Times: 1})
+	_, _, err := f.get(t, "/export/ordersFeed.xml", ordersQuery(testHashes.Feed))
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("cut feed read error = %v", err)
+	}
+	if got := f.srv.FeedMarker(testHashes.Feed); got != f.shop.seq {
+		t.Fatalf("marker after a cut download = %d, want %d", got, f.shop.seq)
+	}
+	if got := f.feed(t, "/export/ordersFeed.xml"); len(got) != 0 {
+		t.Fatalf("feed after the marker moved has %d orders, want 0", len(got))
+	}
+	var k FaultKind
+	if err := k.UnmarshalText([]byte("cutAfterMarker")); err != nil || k != FaultCutAfterMarker {
+		t.Fatalf("admin name: %v %v", k, err)
+	}
+}
+
 func TestServerDateFilters(t *testing.T) {
 	f := newFixture(t, testHashes)
 	q := ordersQuery(testHashes.Orders)

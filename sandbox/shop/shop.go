@@ -15,6 +15,10 @@ type Options struct {
 	Start     time.Time // date of the first order (default 2023-01-01, Europe/Prague)
 	End       time.Time // date of the last order (default 2026-11-30)
 	BOM       bool      // start the order XML with a UTF-8 byte-order mark, as some shops do
+	// BadEmails (at most Orders) adds that many guest orders, each by its own person without a phone, placed
+	// with an e-mail that has one "@" but that Daktela's EMAIL field refuses
+	// (e.g. "jan.17.@novak..cz"), so that drills can follow a rejected contact.
+	BadEmails int
 }
 
 // Shop is a generated e-shop. It is safe for concurrent use: exports read
@@ -57,6 +61,7 @@ const (
 	pSharedPhone
 	pTwoAccounts
 	pPhoneSeen // an e-mail record already carries the phone
+	pBadEmail  // the person's e-mail is malformed (Options.BadEmails)
 )
 
 // order is the compact record of one order (20 bytes).
@@ -120,8 +125,20 @@ func Generate(opts Options) *Shop {
 		r := newRNG(s.seed, saltOrderGen, uint64(i))
 		at := s.start + uint32(span*(float64(i)+r.float())/float64(opts.Orders))
 		s.placeOrder(&r, at, s.initialStatus(&r, at))
+		// Bad e-mail orders are spread among the others, keeping the orders in time order.
+		for k := i * opts.BadEmails / opts.Orders; k < (i+1)*opts.BadEmails/opts.Orders; k++ {
+			s.placeBadEmailOrder(k, at)
+		}
 	}
 	return s
+}
+
+// placeBadEmailOrder places the k-th order by a new guest whose e-mail Daktela refuses.
+func (s *Shop) placeBadEmailOrder(k int, at uint32) {
+	r := newRNG(s.seed, saltBadEmail, uint64(k))
+	p := s.newBarePerson(&r, -1)
+	s.persons[p].flags = s.persons[p].flags&^pNoEmail | pBadEmail
+	s.addOrder(&r, p, at, s.initialStatus(&r, at))
 }
 
 func withDefaults(o Options) Options {
@@ -168,6 +185,11 @@ func (s *Shop) placeOrder(r *rng, at uint32, status uint8) int {
 	default:
 		p = s.reorder[int(float64(len(s.reorder))*math.Pow(r.float(), 3))]
 	}
+	return s.addOrder(r, p, at, status)
+}
+
+// addOrder appends one order by person p at time at.
+func (s *Shop) addOrder(r *rng, p int32, at uint32, status uint8) int {
 	o := order{person: p, created: at, updated: at, status: status}
 	if status != statusNew {
 		o.updated = min(at+uint32(r.intn(5*day)), max(s.end, at))

@@ -283,3 +283,31 @@ func TestRandomHash(t *testing.T) {
 		t.Fatal("hash not deterministic per seed")
 	}
 }
+
+func TestBadEmailOrders(t *testing.T) {
+	plain := Generate(Options{Seed: 9, Customers: 30, Orders: 100})
+	s := Generate(Options{Seed: 9, Customers: 30, Orders: 100, BadEmails: 4})
+	truth := s.Truth()
+	if got, want := truth.Orders(), plain.Truth().Orders()+4; got != want {
+		t.Fatalf("orders = %d, want %d", got, want)
+	}
+	var buf bytes.Buffer
+	if err := s.WriteOrdersXML(&buf, OrderFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	bad := 0
+	for _, id := range truth.OrderIDs() {
+		if truth.HasBadEmail(truth.PersonOfOrder(id)) {
+			bad++
+		}
+	}
+	if bad != 4 {
+		t.Fatalf("orders by bad-email persons = %d, want 4", bad)
+	}
+	if n := strings.Count(strings.ToLower(buf.String()), "..cz"); n != 4 {
+		t.Fatalf("malformed e-mails in the export = %d, want 4", n)
+	}
+	if !slices.IsSortedFunc(s.orders, func(a, b order) int { return int(a.created) - int(b.created) }) {
+		t.Fatal("orders are not in time order")
+	}
+}

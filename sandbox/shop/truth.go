@@ -51,6 +51,14 @@ func (t *Truth) PersonOfOrder(orderID string) int {
 	return int(t.s.orders[i].person)
 }
 
+// HasBadEmail reports whether the person ordered with a malformed e-mail
+// (Options.BadEmails), which Daktela refuses.
+func (t *Truth) HasBadEmail(person int) bool {
+	t.s.mu.RLock()
+	defer t.s.mu.RUnlock()
+	return person >= 0 && person < len(t.s.persons) && t.s.persons[person].flags&pBadEmail != 0
+}
+
 // PersonOfCustomer returns the person of the customer with that GUID,
 // -1 when unknown. Customer i is person i.
 func (t *Truth) PersonOfCustomer(guid string) int {
