@@ -31,6 +31,9 @@ func TestCountersAndMaxInFlight(t *testing.T) {
 	if m := h.srv.MaxInFlight(); m < 2 || m > workers {
 		t.Errorf("max in flight %d, want 2..%d", m, workers)
 	}
+	if n := h.srv.ContactCount(); n != workers*each {
+		t.Fatalf("ContactCount = %d, want %d", n, workers*each)
+	}
 	if n := len(h.srv.Contacts()); n != workers*each {
 		t.Errorf("%d contacts stored", n)
 	}

@@ -25,6 +25,14 @@ func (s *Server) Contacts() []Contact {
 	return out
 }
 
+// ContactCount returns how many contacts are stored, without copying them, for drills that
+// poll the CRM's progress.
+func (s *Server) ContactCount() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.data.contacts)
+}
+
 // CRMRecords returns a copy of every CRM record, sorted by name.
 func (s *Server) CRMRecords() []CRMRecord {
 	s.mu.RLock()
