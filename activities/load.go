@@ -43,6 +43,9 @@ func (a *Activities) Load(ctx context.Context, b Batch) (Loaded, error) {
 	if l.written, err = a.Store.WrittenContacts(ctx, l.shop, names); err != nil {
 		return Loaded{}, err
 	}
+	if l.records, err = a.existingRecords(ctx, c, l.shop, persons); err != nil {
+		return Loaded{}, err
+	}
 	out, err := l.all(ctx, persons)
 	a.log(ctx, b.Run).Info("batch loaded", "from", b.From, "to", b.To, "created", out.Created,
 		"updated", out.Updated, "unchanged", out.Unchanged, "rejected", out.Rejected,
@@ -71,6 +74,25 @@ type loader struct {
 	deferred      int
 	lastTransient error
 	pending       []store.Outcome
+	records       map[string]string // order id -> CRM record, when records are made
+}
+
+// existingRecords reads which orders of a batch have their CRM record already.
+func (a *Activities) existingRecords(ctx context.Context, c *Conn, shop string, persons []store.Person) (map[string]string, error) {
+	if c.Mapping.OrderRecords == nil {
+		return nil, nil
+	}
+	var ids []string
+	for _, p := range persons {
+		var st staged
+		if err := json.Unmarshal([]byte(p.Data), &st); err != nil {
+			return nil, err
+		}
+		for _, o := range st.Orders {
+			ids = append(ids, o.ID)
+		}
+	}
+	return a.Store.OrderRecords(ctx, shop, ids)
 }
 
 // all runs the persons through Concurrency workers; the limiter bounds the requests in
@@ -116,6 +138,10 @@ func (l *loader) one(ctx context.Context, p *store.Person) error {
 		return err
 	}
 	o, err := l.write(ctx, p, st.Fields)
+	if err == nil {
+		o.Idx, o.Contact = p.Idx, p.Contact
+		err = l.orderRecords(ctx, p, st, o)
+	}
 	if transient(err) && ctx.Err() == nil {
 		l.mu.Lock()
 		l.deferred++
@@ -126,7 +152,6 @@ func (l *loader) one(ctx context.Context, p *store.Person) error {
 	if err != nil {
 		return err
 	}
-	o.Idx, o.Contact = p.Idx, p.Contact
 	l.count(o.Action)
 	return l.record(ctx, o, false)
 }

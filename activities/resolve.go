@@ -280,8 +280,13 @@ func (a *Activities) stagedPerson(c *Conn, res *identity.Result, p identity.Pers
 	if err != nil {
 		return store.Person{}, err
 	}
-	return store.Person{Idx: idx, Contact: name, Fingerprint: fields.Fingerprint(),
-		Data: string(data)}, nil
+	fp := fields.Fingerprint()
+	if rc := c.Mapping.OrderRecords; rc != nil {
+		// Turning order records on must revisit every person, so the setting is part of what
+		// the fingerprint covers.
+		fp += "+records:" + rc.Type + ":" + rc.Stage
+	}
+	return store.Person{Idx: idx, Contact: name, Fingerprint: fp, Data: string(data)}, nil
 }
 
 // OrderLink is the shop admin's page of an order.

@@ -38,6 +38,7 @@ type envOptions struct {
 	customers, orders int
 	crm               crm.Options
 	store             string // DSN; default a SQLite file in a temp dir
+	mapping           string // extra lines of the mapping file
 	noWorker          bool
 }
 
@@ -54,7 +55,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	t.Cleanup(func() { sb.Stop(context.Background()) })
 	mappingFile := filepath.Join(dir, "mapping.yaml")
 	// Every order link kept, so that the test can see each order attached exactly once.
-	if err := os.WriteFile(mappingFile, []byte("maxOrderLinks: 1000000\n"), 0o600); err != nil {
+	if err := os.WriteFile(mappingFile, []byte("maxOrderLinks: 1000000\n"+o.mapping), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	p := config.Profile{Name: "default", Daktela: config.Daktela{Mapping: mappingFile, Concurrency: 8}}
@@ -354,5 +355,32 @@ func TestRecordHistories(t *testing.T) {
 		if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+func TestOrderRecordsOnePerOrder(t *testing.T) {
+	e := newEnv(t, envOptions{customers: 30, orders: 90,
+		mapping: "orderRecords: {type: shoptet_order}\n"})
+	e.run("FullSync", workflows.SyncInput{})
+	contacts := e.checkOnePerPerson()
+	truth := e.sb.Shop.Truth()
+	records := e.sb.CRM.CRMRecords()
+	if len(records) != truth.Orders() {
+		t.Fatalf("%d CRM records for %d orders", len(records), truth.Orders())
+	}
+	for _, r := range records {
+		id := r.Name[strings.LastIndex(r.Name, "_")+1:]
+		if want := contacts[truth.PersonOfOrder(id)]; r.Contact != want || r.Type != "shoptet_order" {
+			t.Errorf("record %s: contact %s type %s, want contact %s", r.Name, r.Contact, r.Type, want)
+		}
+	}
+	e.sb.Shop.AddOrders(3, time.Now())
+	e.sb.CRM.ResetCounters()
+	e.run("IncrementalSync", workflows.SyncInput{})
+	if got := e.sb.CRM.Counters()["POST crmRecords"]; got != 3 {
+		t.Errorf("incremental sync made %d CRM records for 3 new orders", got)
+	}
+	if got := len(e.sb.CRM.CRMRecords()); got != truth.Orders() {
+		t.Errorf("%d CRM records for %d orders after the incremental sync", got, truth.Orders())
 	}
 }

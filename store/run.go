@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -220,6 +221,8 @@ type Outcome struct {
 	Action  string
 	Message string
 	Written *Written // what the contact now holds; nil when nothing was written
+	// Records are the CRM records made for orders, order id -> record name.
+	Records map[string]string
 }
 
 // RecordOutcomes stores the outcomes of a run's persons and what was written into their
@@ -241,9 +244,20 @@ func (s *Store) RecordOutcomes(ctx context.Context, run, shop string, outs []Out
 			return err
 		}
 		defer wr.Close()
+		rec, err := tx.PrepareContext(ctx, s.q(`INSERT INTO order_records (shop, order_id, record,
+			updated) VALUES (?, ?, ?, ?) ON CONFLICT (shop, order_id) DO NOTHING`))
+		if err != nil {
+			return err
+		}
+		defer rec.Close()
 		for _, o := range outs {
 			if _, err := act.ExecContext(ctx, o.Action, o.Message, run, o.Idx); err != nil {
 				return err
+			}
+			for id, name := range o.Records {
+				if _, err := rec.ExecContext(ctx, shop, id, name, now); err != nil {
+					return err
+				}
 			}
 			if o.Written == nil {
 				continue
@@ -255,4 +269,36 @@ func (s *Store) RecordOutcomes(ctx context.Context, run, shop string, outs []Out
 		}
 		return nil
 	})
+}
+
+// OrderRecords returns which of the given orders already have a CRM record: order id ->
+// record name.
+func (s *Store) OrderRecords(ctx context.Context, shop string, orderIDs []string) (map[string]string, error) {
+	out := make(map[string]string)
+	for len(orderIDs) > 0 {
+		n := min(500, len(orderIDs))
+		args := []any{shop}
+		ph := strings.Repeat("?,", n)
+		for _, id := range orderIDs[:n] {
+			args = append(args, id)
+		}
+		rows, err := s.db.QueryContext(ctx, s.q(`SELECT order_id, record FROM order_records
+			WHERE shop = ? AND order_id IN (`+ph[:len(ph)-1]+`)`), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = name
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		orderIDs = orderIDs[n:]
+	}
+	return out, nil
 }

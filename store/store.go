@@ -174,6 +174,9 @@ func schema(blob string) []string {
 			run TEXT PRIMARY KEY, workflow TEXT NOT NULL, kind TEXT NOT NULL, shop TEXT NOT NULL,
 			started BIGINT NOT NULL, finished BIGINT NOT NULL, status TEXT NOT NULL,
 			summary TEXT NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS order_records (
+			shop TEXT NOT NULL, order_id TEXT NOT NULL, record TEXT NOT NULL, updated BIGINT NOT NULL,
+			PRIMARY KEY (shop, order_id))`,
 		`CREATE TABLE IF NOT EXISTS reports (
 			id TEXT PRIMARY KEY, created BIGINT NOT NULL, name TEXT NOT NULL, data ` + blob + ` NOT NULL)`,
 	}
