@@ -51,28 +51,15 @@ func (a *Activities) FetchCustomers(ctx context.Context, run Run) (Fetched, erro
 		return Fetched{}, classify(err)
 	}
 	st := newStager(a.Store, c.Key(), run, "shoptet customers")
-	if err := st.begin(ctx); err != nil {
-		return Fetched{}, err
-	}
-	cc := c.Mapping.CountryCode
-	now := time.Now()
-	for {
+	cc, now := c.Mapping.CountryCode, time.Now()
+	err = st.drain(ctx, func() error {
 		cu, err := dec.Next()
-		if errors.Is(err, io.EOF) {
-			break
+		if err == nil {
+			st.customers = append(st.customers, customerRow(cu, cc, now))
 		}
-		if err != nil {
-			if st.reject(ctx, err) {
-				continue
-			}
-			return Fetched{}, classify(err)
-		}
-		st.customers = append(st.customers, customerRow(cu, cc, now))
-		if err := st.flushIfFull(ctx); err != nil {
-			return Fetched{}, err
-		}
-	}
-	if err := st.flush(ctx); err != nil {
+		return err
+	})
+	if err != nil {
 		return Fetched{}, err
 	}
 	log.Info("customers fetched", "customers", st.records, "rejected", st.rejected)
@@ -228,28 +215,15 @@ func (a *Activities) lastFetch(ctx context.Context, shop, name string) (time.Tim
 func (a *Activities) stageOrders(ctx context.Context, run Run, c *Conn, r io.Reader, source string) (Fetched, error) {
 	dec := shoptet.NewOrderDecoder(r)
 	st := newStager(a.Store, c.Key(), run, source)
-	if err := st.begin(ctx); err != nil {
-		return Fetched{}, err
-	}
-	cc := c.Mapping.CountryCode
-	now := time.Now()
-	for {
+	cc, now := c.Mapping.CountryCode, time.Now()
+	err := st.drain(ctx, func() error {
 		o, err := dec.Next()
-		if errors.Is(err, io.EOF) {
-			break
+		if err == nil {
+			st.orders = append(st.orders, orderRow(o, cc, now))
 		}
-		if err != nil {
-			if st.reject(ctx, err) {
-				continue
-			}
-			return Fetched{}, classify(err)
-		}
-		st.orders = append(st.orders, orderRow(o, cc, now))
-		if err := st.flushIfFull(ctx); err != nil {
-			return Fetched{}, err
-		}
-	}
-	if err := st.flush(ctx); err != nil {
+		return err
+	})
+	if err != nil {
 		return Fetched{}, err
 	}
 	return Fetched{Records: st.records, Rejected: st.rejected}, nil
@@ -276,12 +250,30 @@ func newStager(s *store.Store, shop string, run Run, source string) *stager {
 // that a retried fetch replaces its list instead of adding to it.
 func rejectedKind(source string) string { return store.NoteRejected + "/" + source }
 
-func (s *stager) begin(ctx context.Context) error {
-	return s.store.ClearNotes(ctx, s.run.ID, rejectedKind(s.source))
+// drain drives a decoder to its end: next decodes one record and appends it to the stager.
+// Malformed records are kept for the report and skipped; any other error ends the run.
+func (s *stager) drain(ctx context.Context, next func() error) error {
+	if err := s.store.ClearNotes(ctx, s.run.ID, rejectedKind(s.source)); err != nil {
+		return err
+	}
+	for {
+		err := next()
+		switch {
+		case errors.Is(err, io.EOF):
+			return s.flush(ctx)
+		case err != nil && s.reject(err):
+			continue
+		case err != nil:
+			return classify(err)
+		}
+		if err := s.flushIfFull(ctx); err != nil {
+			return err
+		}
+	}
 }
 
 // reject keeps a malformed record for the report and reports whether err was one.
-func (s *stager) reject(ctx context.Context, err error) bool {
+func (s *stager) reject(err error) bool {
 	var re *shoptet.RecordError
 	if !errors.As(err, &re) {
 		return false
