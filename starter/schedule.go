@@ -127,7 +127,10 @@ func describeSchedule(ctx context.Context, h client.ScheduleHandle) error {
 		fmt.Printf("every %s\n", iv.Every)
 	}
 	var next []string
-	for _, t := range d.Info.NextActionTimes {
+	for i, t := range d.Info.NextActionTimes {
+		if i == 3 {
+			break
+		}
 		next = append(next, t.Local().Format(time.DateTime))
 	}
 	fmt.Printf("next runs: %s\n", strings.Join(next, ", "))
