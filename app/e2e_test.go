@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/temporaltest"
@@ -383,4 +384,56 @@ func TestOrderRecordsOnePerOrder(t *testing.T) {
 	if got := len(e.sb.CRM.CRMRecords()); got != truth.Orders() {
 		t.Errorf("%d CRM records for %d orders after the incremental sync", got, truth.Orders())
 	}
+}
+
+func TestScheduledIncrementalSyncDeliversNewOrder(t *testing.T) {
+	e := newEnv(t, envOptions{customers: 30, orders: 100})
+	e.run("FullSync", workflows.SyncInput{})
+	added := e.sb.Shop.AddOrders(1, time.Now())
+	ctx := context.Background()
+	h, err := e.client.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:   "incremental-test",
+		Spec: client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: time.Hour}}},
+		Action: &client.ScheduleWorkflowAction{ID: "incremental-test-run", Workflow: "IncrementalSync",
+			TaskQueue: e.cfg.TaskQueue, Args: []any{workflows.SyncInput{}}},
+		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Delete(ctx)
+	if err := h.Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var wfID string
+	for deadline := time.Now().Add(30 * time.Second); wfID == ""; time.Sleep(200 * time.Millisecond) {
+		d, err := h.Describe(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(d.Info.RecentActions); n > 0 {
+			wfID = d.Info.RecentActions[n-1].StartWorkflowResult.WorkflowID
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the schedule started no workflow")
+		}
+	}
+	var sum workflows.Summary
+	if err := e.client.GetWorkflow(ctx, wfID, "").Get(ctx, &sum); err != nil {
+		t.Fatal(err)
+	}
+	contacts := e.checkOnePerPerson()
+	truth := e.sb.Shop.Truth()
+	contact := contacts[truth.PersonOfOrder(added[0])]
+	for _, c := range e.sb.CRM.Contacts() {
+		if c.Name != contact {
+			continue
+		}
+		for _, link := range c.CustomFields["shoptet_orders"] {
+			if strings.HasSuffix(link, "?id="+added[0]) {
+				return
+			}
+		}
+	}
+	t.Fatalf("new order %s is not on contact %s after the scheduled run (%+v)", added[0], contact, sum)
 }
