@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/shopsync/shoptet-daktela/daktela"
 	"github.com/shopsync/shoptet-daktela/mapping"
@@ -254,8 +255,8 @@ func (l *loader) remember(action string, p *store.Person, fields mapping.Fields)
 	return o, nil
 }
 
-// call runs one request under the limiter. A throttled answer is not a failure: it shrinks
-// the concurrency, waits the Retry-After out (inside Acquire) and sends the request again.
+// call runs one request under the limiter. A throttled answer is not a failure: it slows
+// the limiter's pace, waits the Retry-After out and sends the request again.
 func (l *loader) call(ctx context.Context, fn func() error) error {
 	for {
 		if err := l.lim.Acquire(ctx); err != nil {
@@ -268,6 +269,9 @@ func (l *loader) call(ctx context.Context, fn func() error) error {
 			l.mu.Lock()
 			l.throttled++
 			l.mu.Unlock()
+			if err := sleepCtx(ctx, daktela.Wait(de.RetryAfter)); err != nil {
+				return err
+			}
 			continue
 		}
 		if err == nil {
@@ -375,4 +379,16 @@ func fieldsOf(ct daktela.Contact) mapping.Fields {
 		}
 	}
 	return f
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -56,43 +56,75 @@ func TestLimiterMinimumOne(t *testing.T) {
 	}
 }
 
-func TestLimiterThrottledHalvesAndPauses(t *testing.T) {
+func TestLimiterThrottledHalvesAndPaces(t *testing.T) {
 	l := NewLimiter(8)
-	if err := l.Acquire(context.Background()); err != nil {
-		t.Fatal(err)
+	now := time.Now()
+	l.now = func() time.Time { return now }
+	for range 20 { // 20 accepted over the last half second: 40 req/s
+		now = now.Add(25 * time.Millisecond)
+		l.Succeeded()
 	}
-	start := time.Now()
-	l.Throttled(60 * time.Millisecond)
-	l.Throttled(60 * time.Millisecond) // same burst: counts once
+	if l.Rate() != 0 {
+		t.Fatalf("paced before any throttling: %v", l.Rate())
+	}
+	l.Throttled(time.Second)
+	l.Throttled(time.Second) // same burst: counts once
 	if l.Limit() != 4 {
 		t.Fatalf("limit = %d, want 4", l.Limit())
 	}
-	l.Release()
-
-	if err := l.Acquire(context.Background()); err != nil {
+	if r := l.Rate(); r < 30 || r > 40 {
+		t.Fatalf("rate = %.1f, want just under the 40 req/s accepted", r)
+	}
+	// Paced: the next request may start 1/rate after this one, not before.
+	ctx := context.Background()
+	if err := l.Acquire(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if waited := time.Since(start); waited < 60*time.Millisecond {
-		t.Fatalf("acquired after %v, inside the pause", waited)
+	if gap := l.next.Sub(now); gap < 25*time.Millisecond || gap > 34*time.Millisecond {
+		t.Errorf("pace gap = %v, want 1/rate", gap)
+	}
+	early, cancel := context.WithTimeout(ctx, 5*time.Millisecond)
+	defer cancel()
+	if err := l.Acquire(early); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("acquire inside the pace gap: err = %v, want it to wait", err)
+	}
+	now = l.next
+	if err := l.Acquire(ctx); err != nil {
+		t.Fatal(err)
 	}
 	l.Release()
+	l.Release()
 
-	l.Throttled(time.Millisecond) // after the pause: a new burst
-	if l.Limit() != 2 {
-		t.Fatalf("limit = %d, want 2", l.Limit())
+	now = now.Add(2 * time.Second) // a new burst after the calm window
+	l.Throttled(time.Second)
+	if l.Limit() != 2 || l.Rate() != minRate {
+		t.Fatalf("limit = %d rate = %.1f, want 2 and the floor (nothing accepted lately)", l.Limit(), l.Rate())
+	}
+	before := l.Rate()
+	l.Succeeded()
+	if l.Rate() <= before {
+		t.Error("a success did not speed the pace up")
 	}
 }
 
-func TestLimiterPauseRespectsContext(t *testing.T) {
+func TestLimiterPaceRespectsContext(t *testing.T) {
 	l := NewLimiter(2)
-	l.Throttled(time.Hour)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	l.Throttled(time.Hour) // nothing accepted: the slowest pace
+	ctx := context.Background()
+	if err := l.Acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l.Release()
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
 	if err := l.Acquire(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
 	if l.InFlight() != 0 {
 		t.Fatalf("failed acquire holds a slot")
+	}
+	if Wait(0) != defaultPause || Wait(3*time.Second) != 3*time.Second {
+		t.Error("Wait does not honour Retry-After")
 	}
 }
 
