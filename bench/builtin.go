@@ -26,6 +26,8 @@ type builtinRun struct {
 	wall     time.Duration
 	contacts int
 	rejected int64
+	// records are the customer rows and orders read from the exports, one contact each.
+	records [2]int
 }
 
 // builtinContact is the contact the built-in integration creates for a customer or an order.
@@ -62,60 +64,68 @@ func runBuiltin(ctx context.Context, sh *shop.Shop, opts options) (builtinRun, e
 		hc: &http.Client{Timeout: time.Minute, Transport: &http.Transport{
 			MaxIdleConnsPerHost: inFlight, MaxConnsPerHost: inFlight}}}
 	start := time.Now()
+	var res builtinRun
 	err = p.run(ctx, inFlight, func(out chan<- builtinContact) error {
-		return errors.Join(customerContacts(sh, out), orderContacts(sh, out))
+		var errC, errO error
+		res.records[0], errC = customerContacts(sh, out)
+		res.records[1], errO = orderContacts(sh, out)
+		return errors.Join(errC, errO)
 	})
-	res := builtinRun{calls: srv.Counters(), wall: time.Since(start),
-		contacts: len(srv.Contacts()), rejected: p.rejected.Load()}
+	res.calls, res.wall = srv.Counters(), time.Since(start)
+	res.contacts, res.rejected = len(srv.Contacts()), p.rejected.Load()
 	return res, err
 }
 
-func customerContacts(sh *shop.Shop, out chan<- builtinContact) error {
+func customerContacts(sh *shop.Shop, out chan<- builtinContact) (int, error) {
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(sh.WriteCustomersCSV(pw)) }()
 	defer pr.Close()
 	dec, err := shoptet.NewCustomerDecoder("csv", pr)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	n := 0
 	for {
 		c, err := dec.Next()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return n, nil
 		}
 		var rec *shoptet.RecordError
 		if errors.As(err, &rec) {
 			continue
 		}
 		if err != nil {
-			return err
+			return n, err
 		}
 		title := firstNonEmpty(c.FullName, c.Company, c.GUID)
 		out <- builtinContact{Name: c.GUID, Title: title, LastName: lastWord(title),
 			Database: "shoptet", CustomFields: fields(firstOf(c.Emails), c.Phone)}
+		n++
 	}
 }
 
-func orderContacts(sh *shop.Shop, out chan<- builtinContact) error {
+func orderContacts(sh *shop.Shop, out chan<- builtinContact) (int, error) {
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(sh.WriteOrdersXML(pw, shop.OrderFilter{})) }()
 	defer pr.Close()
 	dec := shoptet.NewOrderDecoder(pr)
+	n := 0
 	for {
 		o, err := dec.Next()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return n, nil
 		}
 		var rec *shoptet.RecordError
 		if errors.As(err, &rec) {
 			continue
 		}
 		if err != nil {
-			return err
+			return n, err
 		}
 		title := firstNonEmpty(o.Billing.Name, o.Billing.Company, o.Email, o.Code)
 		out <- builtinContact{Name: o.Code, Title: title, LastName: lastWord(title),
 			Database: "shoptet", CustomFields: fields(o.Email, o.Phone)}
+		n++
 	}
 }
 
