@@ -118,13 +118,29 @@ func (s *Store) blobType() string {
 	return "BLOB"
 }
 
+// migrateLock is the PostgreSQL advisory lock key that serialises schema creation.
+const migrateLock = 0x73686f7073796e63 // "shopsync"
+
+// migrate creates the tables in one transaction. On PostgreSQL it first takes an advisory
+// lock: workers of a scaled-out deployment start together, and concurrent CREATE TABLE IF
+// NOT EXISTS statements for one table can fail there on a catalogue unique index.
 func (s *Store) migrate(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if s.dialect == postgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
+			return fmt.Errorf("schema lock: %w", err)
+		}
+	}
 	for _, stmt := range append(schema(s.blobType()), mergeSchema(s.blobType())...) {
-		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("%w: %s", err, firstLine(stmt))
 		}
 	}
-	return nil
+	return tx.Commit()
 }
 
 func firstLine(s string) string {

@@ -247,3 +247,34 @@ func scanOne(t *testing.T, s *Store) Customer {
 	}
 	return out[0]
 }
+
+// TestOpenConcurrently opens one fresh database from several goroutines at once, as the
+// workers of a scaled-out deployment do when they start together: each must find or create
+// the tables without an error.
+func TestOpenConcurrently(t *testing.T) {
+	dsns := map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "s.db") },
+		"postgres": func(t *testing.T) string { return storetest.PostgresDSN(t) },
+	}
+	for name, dsn := range dsns {
+		t.Run(name, func(t *testing.T) {
+			const workers = 6
+			dsn := dsn(t)
+			errs := make(chan error, workers)
+			for range workers {
+				go func() {
+					s, err := Open(context.Background(), dsn)
+					if err == nil {
+						err = s.Close()
+					}
+					errs <- err
+				}()
+			}
+			for range workers {
+				if err := <-errs; err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+}
