@@ -57,7 +57,10 @@ func NewWorker(ctx context.Context, c client.Client, cfg *config.Config, conn ac
 	w := worker.New(c, cfg.TaskQueue, worker.Options{
 		// Load activities keep many requests in flight each; a handful at once is plenty.
 		MaxConcurrentActivityExecutionSize: 8,
-		WorkerStopTimeout:                  30 * time.Second,
+		// Eager dispatch hands the activities a workflow task schedules to the worker that
+		// ran it, so every load batch of a sync would stay on one worker however many run.
+		DisableEagerActivities: true,
+		WorkerStopTimeout:      30 * time.Second,
 	})
 	Register(w, acts)
 	return &Worker{cfg: cfg, logger: logger, store: st, acts: acts, w: w}, nil
