@@ -48,6 +48,31 @@ func (sb *Sandbox) SeedLegacyIfEmpty(database string) (LegacyCounts, bool, error
 	return n, err == nil, err
 }
 
+// LegacyPersons maps the name of every contact SeedLegacy makes from s to its person in the
+// shop's ground truth, so that tests and drills can check a clean-up against it.
+func LegacyPersons(s *shop.Shop) (map[string]int, error) {
+	truth := s.Truth()
+	out := map[string]int{}
+	for _, guid := range truth.CustomerGUIDs() {
+		out["customer_"+guid] = truth.PersonOfCustomer(guid)
+	}
+	var buf bytes.Buffer
+	if err := s.WriteOrdersXML(&buf, shop.OrderFilter{}); err != nil {
+		return nil, err
+	}
+	dec := shoptet.NewOrderDecoder(&buf)
+	for {
+		o, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("legacy persons: orders: %w", err)
+		}
+		out[o.Code] = truth.PersonOfOrder(o.ID)
+	}
+}
+
 func legacyCustomers(s *shop.Shop, database string) ([]crm.Contact, error) {
 	var buf bytes.Buffer
 	if err := s.WriteCustomersCSV(&buf); err != nil {
@@ -57,7 +82,10 @@ func legacyCustomers(s *shop.Shop, database string) ([]crm.Contact, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The CSV has a row per account: a customer with several accounts is one contact with
+	// every account's e-mail, as the integration keys customers by GUID.
 	var out []crm.Contact
+	at := map[string]int{}
 	for {
 		cu, err := dec.Next()
 		if errors.Is(err, io.EOF) {
@@ -66,9 +94,15 @@ func legacyCustomers(s *shop.Shop, database string) ([]crm.Contact, error) {
 		if err != nil {
 			return nil, fmt.Errorf("legacy seed: customers: %w", err)
 		}
-		out = append(out, crm.Contact{Name: "customer_" + cu.GUID, Title: cu.FullName, Database: database,
-			CustomFields: fields(cu.Emails, cu.Phone),
-			Created:      cu.RegistrationDate, Edited: cu.RegistrationDate})
+		if i, ok := at[cu.GUID]; ok {
+			cf := out[i].CustomFields
+			cf["email"] = append(cf["email"], cu.Emails...)
+			continue
+		}
+		at[cu.GUID] = len(out)
+		out = append(out, crm.Contact{Name: "customer_" + cu.GUID, Title: cu.FullName,
+			Database: database, CustomFields: fields(cu.Emails, cu.Phone),
+			Created: cu.RegistrationDate, Edited: cu.RegistrationDate})
 	}
 }
 

@@ -1,11 +1,8 @@
 package workflows_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -20,8 +17,6 @@ import (
 	"github.com/shopsync/shoptet-daktela/activities"
 	"github.com/shopsync/shoptet-daktela/app"
 	"github.com/shopsync/shoptet-daktela/config"
-	"github.com/shopsync/shoptet-daktela/sandbox/shop"
-	"github.com/shopsync/shoptet-daktela/shoptet"
 	"github.com/shopsync/shoptet-daktela/store"
 	"github.com/shopsync/shoptet-daktela/workflows"
 )
@@ -58,30 +53,11 @@ func newLegacyWorld(t *testing.T) *legacyWorld {
 	acts := &activities.Activities{Store: st, Connector: app.NewConnector(cfg, logger),
 		ReportsURL: "http://reports", TempDir: t.TempDir(), Logger: logger}
 	w := &legacyWorld{sb: sb, acts: acts, st: st, seeded: n.Customers + n.Orders,
-		token:    p.Daktela.Token,
-		personOf: truthOfContacts(t, sb.Shop)}
+		token: p.Daktela.Token}
+	w.personOf, err = app.LegacyPersons(sb.Shop)
+	require.NoError(t, err)
 	require.Len(t, w.personOf, w.seeded)
 	return w
-}
-
-// truthOfContacts maps each legacy contact name to its person in the shop's ground truth.
-func truthOfContacts(t *testing.T, s *shop.Shop) map[string]int {
-	truth := s.Truth()
-	out := map[string]int{}
-	for _, guid := range truth.CustomerGUIDs() {
-		out["customer_"+guid] = truth.PersonOfCustomer(guid)
-	}
-	var buf bytes.Buffer
-	require.NoError(t, s.WriteOrdersXML(&buf, shop.OrderFilter{}))
-	dec := shoptet.NewOrderDecoder(&buf)
-	for {
-		o, err := dec.Next()
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		require.NoError(t, err)
-		out[o.Code] = truth.PersonOfOrder(o.ID)
-	}
 }
 
 // expectedGroups lists, sorted, the contacts of every person with more than one contact.
