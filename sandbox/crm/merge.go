@@ -29,6 +29,7 @@ func (s *Server) mergeContacts(w http.ResponseWriter, r *http.Request) {
 	survivor := s.mergeLocked(names, time.Now())
 	view := s.contactView(survivor, true)
 	s.mu.Unlock()
+	s.merged.Add(1)
 
 	s.written()
 	writeResult(w, http.StatusOK, view)

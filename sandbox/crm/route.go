@@ -59,6 +59,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// statusClientGone counts requests whose client went away before an answer, as nginx logs
+// them; such a request changed nothing.
+const statusClientGone = 499
+
 // ServeHTTP answers one API request: it counts it, waits the latency,
 // applies the rate limit, authentication and injected faults, then routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -71,10 +75,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		s.count(rt.counterKey(r.Method))
 	}
-	if s.serve(sw, r, rt, ok) {
-		if sw.status >= 400 {
-			s.count(strconv.Itoa(sw.status))
-		}
+	if !s.serve(sw, r, rt, ok) {
+		sw.status = statusClientGone
+	}
+	if sw.status >= 400 {
+		s.count(strconv.Itoa(sw.status))
 	}
 	s.log.Debug("crm request", slog.String("method", r.Method),
 		slog.String("path", r.URL.EscapedPath()), slog.Int("status", sw.status),

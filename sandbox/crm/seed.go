@@ -33,6 +33,10 @@ func (s *Server) ContactCount() int {
 	return len(s.data.contacts)
 }
 
+// Merged returns how many mergeContacts requests the server has applied since it started,
+// so that a drill can tell a merge that took effect from one whose client went away first.
+func (s *Server) Merged() int64 { return s.merged.Load() }
+
 // CRMRecords returns a copy of every CRM record, sorted by name.
 func (s *Server) CRMRecords() []CRMRecord {
 	s.mu.RLock()

@@ -95,6 +95,7 @@ type traffic struct {
 
 	inFlight    atomic.Int64
 	maxInFlight atomic.Int64
+	merged      atomic.Int64 // merges applied
 }
 
 // New validates opts, applies defaults and loads PersistPath when set.
@@ -229,7 +230,9 @@ func (s *Server) knobs() (time.Duration, *bucket) {
 // Counters returns how many requests each endpoint received, keyed like
 // "GET contacts", "GET contacts/one", "POST mergeContacts", and how many
 // answers had each error status, keyed like "429". Every request received
-// counts, including those answered with an injected fault.
+// counts, including those answered with an injected fault; a request whose
+// client went away during the latency, unanswered and without effect, counts
+// under "499".
 func (s *Server) Counters() map[string]int64 {
 	s.countMu.Lock()
 	defer s.countMu.Unlock()
