@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -68,7 +69,12 @@ func (st *stack) startProc(temporalAddr string) *proc {
 		st.t.Fatal(err)
 	}
 	go func() { p.cmd.Wait(); close(p.done) }()
-	st.t.Cleanup(func() { p.stop(syscall.SIGTERM, 20*time.Second) })
+	st.t.Cleanup(func() {
+		p.stop(syscall.SIGTERM, 20*time.Second)
+		if st.t.Failed() {
+			st.t.Logf("worker pid %d, last lines:\n%s", p.pid(), tail(p.out.String()))
+		}
+	})
 	return p
 }
 
@@ -93,3 +99,20 @@ func (p *proc) stop(sig syscall.Signal, d time.Duration) {
 
 // pid is the process id, part of the worker's default Temporal identity.
 func (p *proc) pid() int { return p.cmd.Process.Pid }
+
+// waitFor waits at most d for text to appear in the process's output.
+func (p *proc) waitFor(t *testing.T, text string, d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !strings.Contains(p.out.String(), text) {
+		select {
+		case <-p.done:
+			t.Fatalf("worker pid %d ended before it logged %s", p.pid(), text)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("worker pid %d did not log %s within %s", p.pid(), text, d)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/server/common/dynamicconfig"
+	"go.temporal.io/server/temporal"
 	"go.temporal.io/server/temporaltest"
 
 	"github.com/shopsync/shoptet-daktela/app"
@@ -48,10 +50,13 @@ type stack struct {
 	mapping string
 	store   string
 	queue   string
-	logs    *syncBuffer
-	logger  *slog.Logger
-	client  client.Client
-	runs    []client.WorkflowRun
+	// namespace is the Temporal namespace of the drill's service, passed on to worker
+	// processes (temporaltest makes a random one).
+	namespace string
+	logs      *syncBuffer
+	logger    *slog.Logger
+	client    client.Client
+	runs      []client.WorkflowRun
 }
 
 func newStack(t *testing.T, o stackOptions) *stack {
@@ -87,9 +92,18 @@ func newStack(t *testing.T, o stackOptions) *stack {
 }
 
 // useTemporaltest starts an in-memory Temporal server and returns its frontend address.
+// Its task queues have one partition, so that every waiting poller of every worker process
+// sees every task: a drill's sync is too short for Temporal's default four partitions to
+// even out which worker gets which batch.
 func (st *stack) useTemporaltest() string {
-	ts := temporaltest.NewServer(temporaltest.WithT(st.t))
+	dc := dynamicconfig.StaticClient{
+		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():  1,
+		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key(): 1,
+	}
+	ts := temporaltest.NewServer(temporaltest.WithT(st.t), temporaltest.WithBaseServerOptions(
+		temporal.WithDynamicConfigClient(dc)))
 	st.client = ts.GetDefaultClient()
+	st.namespace = ts.GetDefaultNamespace()
 	return ts.GetFrontendHostPort()
 }
 
@@ -121,6 +135,7 @@ func (st *stack) env(temporalAddr string) []string {
 		"DAKTELA_TOKEN="+st.token,
 		"DAKTELA_MAPPING="+st.mapping,
 		"TEMPORAL_ADDRESS="+temporalAddr,
+		"TEMPORAL_NAMESPACE="+st.namespace,
 		"SHOPSYNC_STORE="+st.store,
 		"SHOPSYNC_TASK_QUEUE="+st.queue,
 		"SHOPSYNC_DATA_DIR="+st.dir,
