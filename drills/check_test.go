@@ -15,7 +15,8 @@ import (
 // endState is what checkEndState counted.
 type endState struct {
 	contacts, persons, orders int
-	rejectedPersons           int // persons Daktela refused, whose orders reach no contact
+	rejectedPersons           int            // persons Daktela refused, whose orders reach no contact
+	contactOf                 map[int]string // person -> the name of its contact
 }
 
 func (e endState) String() string {
@@ -79,7 +80,7 @@ func (st *stack) checkEndState() endState {
 			len(contacts), truth.Persons(), len(refused))
 	}
 	return endState{contacts: len(contacts), persons: truth.Persons(), orders: len(seen),
-		rejectedPersons: len(refused)}
+		rejectedPersons: len(refused), contactOf: personContact}
 }
 
 // reportSheets reads every sheet of a run's report from the store.

@@ -29,6 +29,7 @@ import (
 type stackOptions struct {
 	customers, orders int
 	badEmails         int
+	oddNames          int
 	crm               crm.Options
 	store             string // DSN; default a SQLite file in the drill's directory
 }
@@ -67,7 +68,7 @@ func newStack(t *testing.T, o stackOptions) *stack {
 	st.hashes = shop.Hashes{Customers: shop.RandomHash(seed + 1), Orders: shop.RandomHash(seed + 2),
 		Feed: shop.RandomHash(seed + 3), PatternID: -11}
 	st.shop = shop.Generate(shop.Options{Seed: 7, Customers: o.customers, Orders: o.orders,
-		BadEmails: o.badEmails})
+		BadEmails: o.badEmails, OddNames: o.oddNames})
 	st.shopSrv = shop.NewServer(st.shop, st.hashes, st.logger.With("component", "sandboxShop"))
 	copts := o.crm
 	copts.Token, copts.Logger = st.token, st.logger.With("component", "sandboxCRM")

@@ -108,8 +108,24 @@ func (s *Shop) isCustomer(p int32) bool { return int(p) < s.customers }
 // fullName is the person's canonical billing name. Persons sharing a phone
 // as a family (not a company) share the surname in its gendered form.
 func (s *Shop) fullName(p int32) string {
+	if pr := s.persons[p]; pr.flags&pOddName != 0 {
+		return oddNames[int(pr.nameSalt)%len(oddNames)](s, p)
+	}
 	first, last := s.nameParts(p)
 	return first + " " + last
+}
+
+// oddNames are the billing names of Options.OddNames persons, chosen by their nameSalt.
+var oddNames = []func(s *Shop, p int32) string{
+	func(*Shop, int32) string { return "" },
+	func(s *Shop, p int32) string {
+		first, last := s.nameParts(p)
+		return first + " " + strings.Repeat(last+"-", 300/(len(last)+1)) + last
+	},
+	func(s *Shop, p int32) string {
+		first, last := s.nameParts(p)
+		return first + "\t" + last + "\u0085\u007f"
+	},
 }
 
 func (s *Shop) nameParts(p int32) (first, last string) {

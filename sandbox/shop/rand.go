@@ -58,4 +58,5 @@ const (
 	saltHash
 	saltFormat
 	saltBadEmail
+	saltOddName
 )

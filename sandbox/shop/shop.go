@@ -19,6 +19,11 @@ type Options struct {
 	// with an e-mail that has one "@" but that Daktela's EMAIL field refuses
 	// (e.g. "jan.17.@novak..cz"), so that drills can follow a rejected contact.
 	BadEmails int
+	// OddNames (at most Orders) adds that many guest orders, each by its own person with a
+	// valid e-mail and no phone, whose billing name Daktela's form would refuse as it
+	// stands, in turn: no name at all, a name longer than any name field, and a name with
+	// control characters (a tab, NEL, DEL: legal in XML, refused by the CRM).
+	OddNames int
 }
 
 // Shop is a generated e-shop. It is safe for concurrent use: exports read
@@ -62,6 +67,7 @@ const (
 	pTwoAccounts
 	pPhoneSeen // an e-mail record already carries the phone
 	pBadEmail  // the person's e-mail is malformed (Options.BadEmails)
+	pOddName   // the person's billing name is empty, too long or has control characters
 )
 
 // order is the compact record of one order (20 bytes).
@@ -129,6 +135,9 @@ func Generate(opts Options) *Shop {
 		for k := i * opts.BadEmails / opts.Orders; k < (i+1)*opts.BadEmails/opts.Orders; k++ {
 			s.placeBadEmailOrder(k, at)
 		}
+		for k := i * opts.OddNames / opts.Orders; k < (i+1)*opts.OddNames/opts.Orders; k++ {
+			s.placeOddNameOrder(k, at)
+		}
 	}
 	return s
 }
@@ -138,6 +147,15 @@ func (s *Shop) placeBadEmailOrder(k int, at uint32) {
 	r := newRNG(s.seed, saltBadEmail, uint64(k))
 	p := s.newBarePerson(&r, -1)
 	s.persons[p].flags = s.persons[p].flags&^pNoEmail | pBadEmail
+	s.addOrder(&r, p, at, s.initialStatus(&r, at))
+}
+
+// placeOddNameOrder places the k-th order by a new guest with an odd billing name.
+func (s *Shop) placeOddNameOrder(k int, at uint32) {
+	r := newRNG(s.seed, saltOddName, uint64(k))
+	p := s.newBarePerson(&r, -1)
+	s.persons[p].flags = s.persons[p].flags&^pNoEmail | pOddName
+	s.persons[p].nameSalt = uint8(k % len(oddNames))
 	s.addOrder(&r, p, at, s.initialStatus(&r, at))
 }
 

@@ -3,6 +3,7 @@ package shop
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/xml"
 	"regexp"
 	"slices"
 	"strconv"
@@ -309,5 +310,56 @@ func TestBadEmailOrders(t *testing.T) {
 	}
 	if !slices.IsSortedFunc(s.orders, func(a, b order) int { return int(a.created) - int(b.created) }) {
 		t.Fatal("orders are not in time order")
+	}
+}
+
+func TestOddNameOrders(t *testing.T) {
+	s := Generate(Options{Seed: 9, Customers: 30, Orders: 100, OddNames: 3})
+	truth := s.Truth()
+	var buf bytes.Buffer
+	if err := s.WriteOrdersXML(&buf, OrderFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(&buf)
+	kinds := map[string]int{}
+	var name struct {
+		XMLName xml.Name
+		Text    string `xml:",chardata"`
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "BILLING_ADDRESS" {
+			continue
+		}
+		for {
+			tok, _ = dec.Token()
+			if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "NAME" {
+				if err := dec.DecodeElement(&name, &el); err != nil {
+					t.Fatal(err)
+				}
+				break
+			}
+		}
+		switch v := name.Text; {
+		case v == "":
+			kinds["empty"]++
+		case len([]rune(v)) > 255:
+			kinds["long"]++
+		case strings.ContainsAny(v, "\t\u0085\u007f"):
+			kinds["control"]++
+		}
+	}
+	odd := 0
+	for _, id := range truth.OrderIDs() {
+		if truth.HasOddName(truth.PersonOfOrder(id)) {
+			odd++
+		}
+	}
+	if odd != 3 || kinds["empty"] != 1 || kinds["long"] != 1 || kinds["control"] != 1 {
+		t.Fatalf("odd-name orders %d, billing names by kind %v; want 3, one of each", odd, kinds)
 	}
 }

@@ -59,6 +59,14 @@ func (t *Truth) HasBadEmail(person int) bool {
 	return person >= 0 && person < len(t.s.persons) && t.s.persons[person].flags&pBadEmail != 0
 }
 
+// HasOddName reports whether the person's billing name is empty, too long or has control
+// characters (Options.OddNames).
+func (t *Truth) HasOddName(person int) bool {
+	t.s.mu.RLock()
+	defer t.s.mu.RUnlock()
+	return person >= 0 && person < len(t.s.persons) && t.s.persons[person].flags&pOddName != 0
+}
+
 // PersonOfCustomer returns the person of the customer with that GUID,
 // -1 when unknown. Customer i is person i.
 func (t *Truth) PersonOfCustomer(guid string) int {
