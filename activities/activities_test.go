@@ -76,19 +76,21 @@ func TestContactNamerKeepsKnownNames(t *testing.T) {
 		"email:a@x.cz":   "first", "email:b@x.cz": "second",
 	}}
 	// A person whose e-mail changed keeps the contact its old e-mail had.
-	name, clash := n.name(identity.Person{Anchor: "email:new@x.cz",
+	name, isNew, clash := n.name(identity.Person{Anchor: "email:new@x.cz",
 		Keys: []string{"email:new@x.cz", "email:old@x.cz"}}, 0)
-	if name != "kept_contact" || clash != nil {
-		t.Fatalf("name = %q, clash = %v", name, clash)
+	if name != "kept_contact" || isNew || clash != nil {
+		t.Fatalf("name = %q, new = %v, clash = %v", name, isNew, clash)
 	}
 	// A new person gets a derived name.
-	if name, _ := n.name(identity.Person{Anchor: "email:c@x.cz", Keys: []string{"email:c@x.cz"}}, 1); name != ContactName("s", "email:c@x.cz") {
-		t.Errorf("new person named %q", name)
+	name, isNew, _ = n.name(identity.Person{Anchor: "email:c@x.cz",
+		Keys: []string{"email:c@x.cz"}}, 1)
+	if name != ContactName("s", "email:c@x.cz") || !isNew {
+		t.Errorf("new person named %q, new = %v", name, isNew)
 	}
 	// Two earlier contacts now one person: one is kept and the clash is reported.
-	name, clash = n.name(identity.Person{Anchor: "email:a@x.cz",
+	name, isNew, clash = n.name(identity.Person{Anchor: "email:a@x.cz",
 		Keys: []string{"email:a@x.cz", "email:b@x.cz"}}, 2)
-	if name != "first" || clash == nil || len(clash.Records) != 2 {
-		t.Errorf("merge of two contacts: name %q clash %+v", name, clash)
+	if name != "first" || isNew || clash == nil || len(clash.Records) != 2 {
+		t.Errorf("merge of two contacts: name %q new %v clash %+v", name, isNew, clash)
 	}
 }

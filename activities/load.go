@@ -138,7 +138,7 @@ func (l *loader) one(ctx context.Context, p *store.Person) error {
 	if err := json.Unmarshal([]byte(p.Data), &st); err != nil {
 		return err
 	}
-	o, err := l.write(ctx, p, st.Fields)
+	o, err := l.write(ctx, p, st.Fields, st.New)
 	if err == nil {
 		o.Idx, o.Contact = p.Idx, p.Contact
 		err = l.orderRecords(ctx, p, st, o)
@@ -181,10 +181,23 @@ func (l *loader) record(ctx context.Context, o *store.Outcome, flush bool) error
 // outcomeBatch is how many outcomes are written to the store at once.
 const outcomeBatch = 100
 
-func (l *loader) write(ctx context.Context, p *store.Person, next mapping.Fields) (*store.Outcome, error) {
+// write creates, updates or leaves the person's contact. A person new to the identity map
+// is created straight away, one call instead of a read and a create; should the create be
+// refused, the contact is read after all, since an earlier attempt of this run may have
+// created it and crashed before recording so (Daktela refuses a name that exists).
+func (l *loader) write(ctx context.Context, p *store.Person, next mapping.Fields,
+	isNew bool) (*store.Outcome, error) {
 	w, known := l.written[p.Contact]
 	if known && w.Fingerprint == p.Fingerprint {
 		return &store.Outcome{Action: ActionUnchanged}, nil
+	}
+	var refused *store.Outcome
+	if isNew && !known {
+		o, err := l.create(ctx, p, next)
+		if err != nil || o.Action != ActionRejected {
+			return o, err
+		}
+		refused = o
 	}
 	var existing daktela.Contact
 	err := l.call(ctx, func() (err error) {
@@ -192,6 +205,8 @@ func (l *loader) write(ctx context.Context, p *store.Person, next mapping.Fields
 		return err
 	})
 	switch {
+	case daktela.IsNotFound(err) && refused != nil:
+		return refused, nil
 	case daktela.IsNotFound(err):
 		return l.create(ctx, p, next)
 	case err != nil:

@@ -28,6 +28,9 @@ type staged struct {
 	Rules   []string       `json:"rules"`
 	Orders  []orderRef     `json:"orders,omitempty"`
 	Fields  mapping.Fields `json:"fields"`
+	// New says that no key of the person was in the identity map before this run, so no
+	// contact of it can exist unless an earlier attempt of this run created it.
+	New bool `json:"new,omitempty"`
 }
 
 type orderRef struct {
@@ -210,7 +213,7 @@ func (a *Activities) stagePersons(ctx context.Context, run Run, c *Conn, res *id
 	batch := make([]store.Person, 0, stageBatch)
 	for i := range aggs {
 		p := res.Person(i)
-		name, clash := namer.name(p, i)
+		name, isNew, clash := namer.name(p, i)
 		if clash != nil {
 			notes = append(notes, *clash)
 		}
@@ -219,7 +222,7 @@ func (a *Activities) stagePersons(ctx context.Context, run Run, c *Conn, res *id
 				updates[k] = name
 			}
 		}
-		row, err := a.stagedPerson(c, res, p, &aggs[i], i, name)
+		row, err := a.stagedPerson(c, res, p, &aggs[i], i, name, isNew)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -254,7 +257,7 @@ func (a *Activities) stagePersons(ctx context.Context, run Run, c *Conn, res *id
 }
 
 func (a *Activities) stagedPerson(c *Conn, res *identity.Result, p identity.Person, g *agg,
-	idx int, name string) (store.Person, error) {
+	idx int, name string, isNew bool) (store.Person, error) {
 	mp := g.person
 	mp.Emails = p.Emails
 	mp.Phones = p.Phones
@@ -274,7 +277,7 @@ func (a *Activities) stagedPerson(c *Conn, res *identity.Result, p identity.Pers
 	st := staged{
 		Title: first(fields["title"]), Emails: p.Emails, Phones: p.Phones,
 		Records: g.records, More: g.more, Rules: sortedKeys(rules), Orders: g.orders,
-		Fields: fields,
+		Fields: fields, New: isNew,
 	}
 	data, err := json.Marshal(st)
 	if err != nil {
@@ -303,7 +306,8 @@ type contactNamer struct {
 	taken map[string]int // contact -> person index that took it in this run
 }
 
-func (n *contactNamer) name(p identity.Person, idx int) (string, *Conflict) {
+// name also reports whether the person is new: none of its keys had a contact before.
+func (n *contactNamer) name(p identity.Person, idx int) (string, bool, *Conflict) {
 	var found []string
 	if c, ok := n.known[p.Anchor]; ok {
 		found = append(found, c)
@@ -325,11 +329,12 @@ func (n *contactNamer) name(p identity.Person, idx int) (string, *Conflict) {
 	}
 	n.taken[name] = idx
 	if len(found) > 1 {
-		return name, &Conflict{Kind: "contacts now one person", Key: p.Anchor, Records: found,
+		return name, false, &Conflict{Kind: "contacts now one person", Key: p.Anchor,
+			Records: found,
 			Reason: "records that earlier runs kept in separate contacts now belong to one " +
 				"person; the sync updates " + name + " and leaves the others for a merge"}
 	}
-	return name, nil
+	return name, len(found) == 0, nil
 }
 
 // ContactName derives a contact name from a shop key and a person's anchor. It holds no

@@ -14,8 +14,9 @@ import (
 // (when the CRM holds between 10% and 90% of the contacts), starts a new one and checks the
 // end state: no contact twice, every order attached once.
 func TestDrillWorkerKill(t *testing.T) {
+	// At this latency the load lasts about two seconds, so the kill lands inside it.
 	st := newStack(t, stackOptions{customers: 300, orders: 1000,
-		crm: crm.Options{Latency: 20 * time.Millisecond}})
+		crm: crm.Options{Latency: 50 * time.Millisecond}})
 	addr := st.useTemporaltest()
 	want := st.shop.Truth().Persons()
 	first := st.startProc(addr)
@@ -29,8 +30,15 @@ func TestDrillWorkerKill(t *testing.T) {
 	}
 	began := time.Now()
 	second := st.startProc(addr)
-	if _, err := st.wait(r, 3*time.Minute); err != nil {
+	sum, err := st.wait(r, 3*time.Minute)
+	if err != nil {
 		t.Fatalf("FullSync after the kill: %v\nsecond worker:\n%s", err, tail(second.out.String()))
+	}
+	// A contact the killed worker created without recording so must be found by the retry,
+	// not reported as refused.
+	if sum.Created+sum.Updated+sum.Unchanged != want || sum.Rejected != 0 {
+		t.Errorf("summary: %d created, %d updated, %d unchanged, %d rejected; want %d persons "+
+			"written and none rejected", sum.Created, sum.Updated, sum.Unchanged, sum.Rejected, want)
 	}
 	resumed := time.Since(began)
 	end := st.checkEndState()
