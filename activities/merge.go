@@ -120,7 +120,7 @@ func (r *contactReader) readFrom(ctx context.Context, skip int) (int, error) {
 		}
 		if de, ok := daktela.AsError(err); ok && de.Kind == daktela.KindThrottled {
 			r.buf = r.buf[:0] // the page is read again from skip
-			if werr := wait(ctx, max(de.RetryAfter, time.Second)); werr != nil {
+			if werr := sleepCtx(ctx, max(de.RetryAfter, time.Second)); werr != nil {
 				return 0, werr
 			}
 			continue
@@ -140,17 +140,6 @@ func (r *contactReader) flush(ctx context.Context, skip int) (int, error) {
 	r.buf = r.buf[:0]
 	heartbeat(ctx, skip)
 	return skip, nil
-}
-
-func wait(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // identityFields names the custom fields that hold e-mails and phones: those the mapping

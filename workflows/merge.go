@@ -197,12 +197,12 @@ func (m *mergeRun) decide(d Decision) {
 		m.summary.Decision = DecisionApproved
 		m.summary.Excluded = slices.Compact(slices.Sorted(slices.Values(d.Exclude)))
 	}
-	m.setPhase("review", 1, 1)
+	m.progress.set("review", 1, 1)
 }
 
 // prepare reads the contacts, groups them and writes the plan.
 func (m *mergeRun) prepare(ctx workflow.Context) error {
-	m.setPhase("read", 0, 1)
+	m.progress.set("read", 0, 1)
 	var read activities.ContactsRead
 	err := workflow.ExecuteActivity(withLong(ctx), a.ReadContacts, m.run).Get(ctx, &read)
 	if err != nil {
@@ -210,24 +210,24 @@ func (m *mergeRun) prepare(ctx workflow.Context) error {
 	}
 	m.run.Database, m.summary.Database, m.summary.Contacts = read.Database, read.Database,
 		read.Contacts
-	m.setPhase("read", 1, 1)
+	m.progress.set("read", 1, 1)
 
-	m.setPhase("group", 0, 1)
+	m.progress.set("group", 0, 1)
 	var p activities.MergePlanned
 	if err := workflow.ExecuteActivity(withLong(ctx), a.GroupContacts, m.run).Get(ctx, &p); err != nil {
 		return err
 	}
 	m.summary.Groups, m.summary.Ambiguous, m.summary.Merges = p.Groups, p.Ambiguous, p.Merges
 	m.summary.OrderContacts = p.OrderContacts
-	m.setPhase("group", 1, 1)
+	m.progress.set("group", 1, 1)
 
-	m.setPhase("plan", 0, 1)
+	m.progress.set("plan", 0, 1)
 	var ref activities.ReportRef
 	if err := workflow.ExecuteActivity(withLong(ctx), a.WritePlan, m.run).Get(ctx, &ref); err != nil {
 		return err
 	}
 	m.summary.Plan = ref.URL
-	m.setPhase("plan", 1, 1)
+	m.progress.set("plan", 1, 1)
 	return nil
 }
 
@@ -239,7 +239,7 @@ func (m *mergeRun) review(ctx workflow.Context) error {
 	}
 	m.ready = true
 	m.summary.ReviewBy = workflow.Now(ctx).Add(m.timeout)
-	m.setPhase("review", 0, 1)
+	m.progress.set("review", 0, 1)
 	workflow.GetLogger(ctx).Info("merge plan waits for review", "groups", m.summary.Groups,
 		"plan", m.summary.Plan, "timeout", m.timeout)
 	decided, err := workflow.AwaitWithTimeout(ctx, m.timeout, func() bool {
@@ -257,7 +257,7 @@ func (m *mergeRun) review(ctx workflow.Context) error {
 // apply merges the groups in batches, Parallel at a time, then writes the result workbook.
 func (m *mergeRun) apply(ctx workflow.Context) error {
 	total := m.summary.Groups + m.summary.Ambiguous
-	m.setPhase("merge", 0, total)
+	m.progress.set("merge", 0, total)
 	lctx := withLong(ctx)
 	var sum activities.MergeApplied
 	var firstErr error
@@ -275,7 +275,7 @@ func (m *mergeRun) apply(ctx workflow.Context) error {
 					return
 				}
 				sum = sum.Add(out)
-				m.advance("merge", b.To-b.From)
+				m.progress.advance("merge", b.To-b.From)
 			})
 			pending++
 			next = b.To
@@ -300,7 +300,7 @@ func cmpErr(first, err error) error {
 }
 
 func (m *mergeRun) writeResult(ctx workflow.Context) error {
-	m.setPhase("report", 0, 1)
+	m.progress.set("report", 0, 1)
 	req := activities.MergeResultRequest{Run: m.run, Started: m.summary.Started,
 		Decision: m.summary.Decision}
 	var ref activities.ReportRef
@@ -308,23 +308,6 @@ func (m *mergeRun) writeResult(ctx workflow.Context) error {
 		return err
 	}
 	m.summary.Result = ref.URL
-	m.setPhase("report", 1, 1)
+	m.progress.set("report", 1, 1)
 	return nil
-}
-
-func (m *mergeRun) setPhase(name string, done, total int) {
-	m.progress.Phase = name
-	for i := range m.progress.Phases {
-		if m.progress.Phases[i].Name == name {
-			m.progress.Phases[i].Done, m.progress.Phases[i].Total = done, total
-		}
-	}
-}
-
-func (m *mergeRun) advance(name string, n int) {
-	for i := range m.progress.Phases {
-		if m.progress.Phases[i].Name == name {
-			m.progress.Phases[i].Done += n
-		}
-	}
 }

@@ -108,15 +108,15 @@ func (s *syncRun) begin(ctx workflow.Context) error {
 }
 
 func (s *syncRun) fetchFull(ctx workflow.Context) error {
-	s.setPhase("fetch", 0, 2)
+	s.progress.set("fetch", 0, 2)
 	fctx := withFetch(ctx)
 	customers := workflow.ExecuteActivity(fctx, a.FetchCustomers, s.run)
 	orders := workflow.ExecuteActivity(fctx, a.FetchOrders, s.run)
 	var c, o activities.Fetched
 	errC := customers.Get(ctx, &c)
-	s.bump("fetch")
+	s.progress.advance("fetch", 1)
 	errO := orders.Get(ctx, &o)
-	s.bump("fetch")
+	s.progress.advance("fetch", 1)
 	if err := errors.Join(errC, errO); err != nil {
 		return err
 	}
@@ -136,15 +136,15 @@ func (s *syncRun) fetchIncremental(ctx workflow.Context) error {
 		s.addNote("no full sync had run before: this run read the full exports")
 		return s.fetchFull(ctx)
 	}
-	s.setPhase("fetch", 0, 2)
+	s.progress.set("fetch", 0, 2)
 	fctx := withFetch(ctx)
 	feed := workflow.ExecuteActivity(fctx, a.FetchFeed, s.run)
 	customers := workflow.ExecuteActivity(fctx, a.FetchCustomers, s.run)
 	var f, c activities.Fetched
 	errF := feed.Get(ctx, &f)
-	s.bump("fetch")
+	s.progress.advance("fetch", 1)
 	errC := customers.Get(ctx, &c)
-	s.bump("fetch")
+	s.progress.advance("fetch", 1)
 	if err := errors.Join(errF, errC); err != nil {
 		return err
 	}
@@ -154,12 +154,12 @@ func (s *syncRun) fetchIncremental(ctx workflow.Context) error {
 }
 
 func (s *syncRun) resolve(ctx workflow.Context) error {
-	s.setPhase("resolve", 0, 1)
+	s.progress.set("resolve", 0, 1)
 	var r activities.Resolved
 	if err := workflow.ExecuteActivity(withLong(ctx), a.Resolve, s.run).Get(ctx, &r); err != nil {
 		return err
 	}
-	s.bump("resolve")
+	s.progress.advance("resolve", 1)
 	s.summary.Persons, s.summary.Conflicts = r.Persons, r.Conflicts
 	s.summary.Customers, s.summary.Orders = r.Customers, r.Orders
 	return nil
@@ -169,7 +169,7 @@ func (s *syncRun) resolve(ctx workflow.Context) error {
 // while the history stays small (each batch is one activity, whatever its size).
 func (s *syncRun) load(ctx workflow.Context) error {
 	batches := plan(s.summary.Persons, s.in.BatchSize)
-	s.setPhase("load", 0, s.summary.Persons)
+	s.progress.set("load", 0, s.summary.Persons)
 	lctx := withLong(ctx)
 	var total activities.Loaded
 	var firstErr error
@@ -190,7 +190,7 @@ func (s *syncRun) load(ctx workflow.Context) error {
 					return
 				}
 				total = total.Add(l)
-				s.advance("load", b.To-b.From)
+				s.progress.advance("load", b.To-b.From)
 			})
 			pending++
 			i++
@@ -222,13 +222,13 @@ func plan(n, size int) []activities.Batch {
 }
 
 func (s *syncRun) report(ctx workflow.Context) error {
-	s.setPhase("report", 0, 1)
+	s.progress.set("report", 0, 1)
 	var ref activities.ReportRef
 	req := activities.ReportRequest{Run: s.run, Started: s.summary.Started}
 	if err := workflow.ExecuteActivity(withLong(ctx), a.WriteReport, req).Get(ctx, &ref); err != nil {
 		return err
 	}
-	s.bump("report")
+	s.progress.advance("report", 1)
 	s.summary.Report = ref.URL
 	return nil
 }
@@ -253,25 +253,6 @@ func (s *syncRun) addNote(n string) {
 		s.summary.Notes = append(s.summary.Notes, n)
 	}
 }
-
-func (s *syncRun) setPhase(name string, done, total int) {
-	s.progress.Phase = name
-	for i := range s.progress.Phases {
-		if s.progress.Phases[i].Name == name {
-			s.progress.Phases[i].Done, s.progress.Phases[i].Total = done, total
-		}
-	}
-}
-
-func (s *syncRun) advance(name string, n int) {
-	for i := range s.progress.Phases {
-		if s.progress.Phases[i].Name == name {
-			s.progress.Phases[i].Done += n
-		}
-	}
-}
-
-func (s *syncRun) bump(name string) { s.advance(name, 1) }
 
 // Activity options per kind of work. Configuration errors never retry; everything else
 // retries with backoff, and long activities heartbeat so that a lost worker is noticed

@@ -31,6 +31,25 @@ type Progress struct {
 	Phases []Phase `json:"phases"`
 }
 
+// set makes name the current phase with done of total.
+func (p *Progress) set(name string, done, total int) {
+	p.Phase = name
+	for i := range p.Phases {
+		if p.Phases[i].Name == name {
+			p.Phases[i].Done, p.Phases[i].Total = done, total
+		}
+	}
+}
+
+// advance adds n to the done count of phase name.
+func (p *Progress) advance(name string, n int) {
+	for i := range p.Phases {
+		if p.Phases[i].Name == name {
+			p.Phases[i].Done += n
+		}
+	}
+}
+
 // Phase is the progress of one phase in its own unit.
 type Phase struct {
 	Name  string `json:"name"`

@@ -49,34 +49,19 @@ func (s *Server) contactCandidates(lq listQuery) ([]string, bool) {
 }
 
 func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) {
-	lq, err := parseList(r.URL.Query(), s.contactKind)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, []string{err.Error()}, nil)
-		return
-	}
-	s.mu.RLock()
-	names, total := s.contactLister().page(lq)
-	data := make([]any, len(names))
-	for i, name := range names {
-		data[i] = pick(s.contactView(s.data.contacts[name], true), lq.fields)
-	}
-	s.mu.RUnlock()
-	writeResult(w, http.StatusOK, map[string]any{"data": data, "total": total})
+	s.serveList(w, r, s.contactKind, s.contactLister, func(name string) any {
+		return s.contactView(s.data.contacts[name], true)
+	})
 }
 
 func (s *Server) getContact(w http.ResponseWriter, name string) {
-	s.mu.RLock()
-	c := s.data.contacts[name]
-	var view any
-	if c != nil {
-		view = s.contactView(c, true)
-	}
-	s.mu.RUnlock()
-	if c == nil {
-		writeNotFound(w)
-		return
-	}
-	writeResult(w, http.StatusOK, view)
+	s.serveOne(w, func() (any, bool) {
+		c := s.data.contacts[name]
+		if c == nil {
+			return nil, false
+		}
+		return s.contactView(c, true), true
+	})
 }
 
 func (s *Server) createContact(w http.ResponseWriter, r *http.Request) {
@@ -138,20 +123,11 @@ func (s *Server) knownField(key string) bool {
 // applyContact copies the given fields; customFields keys given replace
 // those keys' arrays and leave the others.
 func applyContact(c *Contact, in input) {
-	targets := map[string]*string{
+	in.apply(map[string]*string{
 		"name": &c.Name, "title": &c.Title, "firstname": &c.FirstName,
 		"lastname": &c.LastName, "database": &c.Database, "account": &c.Account,
 		"user": &c.User, "description": &c.Description,
-	}
-	for field, v := range in.strs {
-		*targets[field] = v
-	}
-	if len(in.custom) > 0 && c.CustomFields == nil {
-		c.CustomFields = map[string][]string{}
-	}
-	for key, vals := range in.custom {
-		c.CustomFields[key] = vals
-	}
+	}, &c.CustomFields)
 }
 
 // validateContact applies the contact form's rules.
@@ -254,14 +230,9 @@ func (s *Server) updateContact(w http.ResponseWriter, r *http.Request, name stri
 }
 
 func (s *Server) deleteContact(w http.ResponseWriter, name string) {
-	s.mu.Lock()
-	found := s.data.contacts[name] != nil
-	s.data.deleteContact(name)
-	s.mu.Unlock()
-	if !found {
-		writeNotFound(w)
-		return
-	}
-	s.written()
-	w.WriteHeader(http.StatusNoContent)
+	s.serveDelete(w, func() bool {
+		found := s.data.contacts[name] != nil
+		s.data.deleteContact(name)
+		return found
+	})
 }

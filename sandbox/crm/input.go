@@ -49,6 +49,20 @@ func (in input) has(field string) bool {
 	return ok
 }
 
+// apply copies the given strings into their targets; the customFields keys given replace
+// those keys' arrays and leave the others.
+func (in input) apply(targets map[string]*string, custom *map[string][]string) {
+	for field, v := range in.strs {
+		*targets[field] = v
+	}
+	if len(in.custom) > 0 && *custom == nil {
+		*custom = map[string][]string{}
+	}
+	for key, vals := range in.custom {
+		(*custom)[key] = vals
+	}
+}
+
 // decodeInput reads the named string fields and customFields; a custom key
 // is checked with knownKey when it is not nil.
 func decodeInput(raw map[string]json.RawMessage, names []string,

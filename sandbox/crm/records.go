@@ -118,34 +118,19 @@ func namedView(name, model string) any {
 }
 
 func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
-	lq, err := parseList(r.URL.Query(), recordKind)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, []string{err.Error()}, nil)
-		return
-	}
-	s.mu.RLock()
-	names, total := s.recordLister().page(lq)
-	data := make([]any, len(names))
-	for i, name := range names {
-		data[i] = pick(s.recordView(s.data.records[name]), lq.fields)
-	}
-	s.mu.RUnlock()
-	writeResult(w, http.StatusOK, map[string]any{"data": data, "total": total})
+	s.serveList(w, r, recordKind, s.recordLister, func(name string) any {
+		return s.recordView(s.data.records[name])
+	})
 }
 
 func (s *Server) getRecord(w http.ResponseWriter, name string) {
-	s.mu.RLock()
-	rec := s.data.records[name]
-	var view any
-	if rec != nil {
-		view = s.recordView(rec)
-	}
-	s.mu.RUnlock()
-	if rec == nil {
-		writeNotFound(w)
-		return
-	}
-	writeResult(w, http.StatusOK, view)
+	s.serveOne(w, func() (any, bool) {
+		rec := s.data.records[name]
+		if rec == nil {
+			return nil, false
+		}
+		return s.recordView(rec), true
+	})
 }
 
 func (s *Server) createRecord(w http.ResponseWriter, r *http.Request) {
@@ -189,16 +174,7 @@ func (s *Server) checkRecordName(form *formError, rec *CRMRecord, given bool) {
 }
 
 func applyRecord(rec *CRMRecord, in input) {
-	targets := recordTargets(rec)
-	for field, v := range in.strs {
-		*targets[field] = v
-	}
-	if len(in.custom) > 0 && rec.CustomFields == nil {
-		rec.CustomFields = map[string][]string{}
-	}
-	for key, vals := range in.custom {
-		rec.CustomFields[key] = vals
-	}
+	in.apply(recordTargets(rec), &rec.CustomFields)
 }
 
 // validateRecord applies the CRM record form's rules.
@@ -259,14 +235,9 @@ func (s *Server) updateRecord(w http.ResponseWriter, r *http.Request, name strin
 }
 
 func (s *Server) deleteRecord(w http.ResponseWriter, name string) {
-	s.mu.Lock()
-	found := s.data.records[name] != nil
-	s.data.deleteRecord(name)
-	s.mu.Unlock()
-	if !found {
-		writeNotFound(w)
-		return
-	}
-	s.written()
-	w.WriteHeader(http.StatusNoContent)
+	s.serveDelete(w, func() bool {
+		found := s.data.records[name] != nil
+		s.data.deleteRecord(name)
+		return found
+	})
 }

@@ -147,65 +147,95 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route) {
 	switch {
 	case rt.endpoint == "whoim" && !rt.one && r.Method == http.MethodGet:
 		writeResult(w, http.StatusOK, userView(sandboxUser))
-	case rt.endpoint == "contacts" && !rt.one:
-		s.contactsCollection(w, r)
 	case rt.endpoint == "contacts":
-		s.contactsOne(w, r, rt.name)
+		s.contactResource().serve(w, r, rt)
 	case rt.endpoint == "mergeContacts" && !rt.one && r.Method == http.MethodPost:
 		s.mergeContacts(w, r)
-	case rt.endpoint == "crmRecords" && !rt.one:
-		s.recordsCollection(w, r)
 	case rt.endpoint == "crmRecords":
-		s.recordsOne(w, r, rt.name)
+		s.recordResource().serve(w, r, rt)
 	default:
 		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
 	}
 }
 
-func (s *Server) contactsCollection(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-		s.listContacts(w, r)
-	case http.MethodPost:
-		s.createContact(w, r)
+// resource holds the handlers of one endpoint: the collection and its records by name.
+type resource struct {
+	list   func(w http.ResponseWriter, r *http.Request)
+	create func(w http.ResponseWriter, r *http.Request)
+	get    func(w http.ResponseWriter, name string)
+	update func(w http.ResponseWriter, r *http.Request, name string)
+	remove func(w http.ResponseWriter, name string)
+}
+
+func (s *Server) contactResource() resource {
+	return resource{list: s.listContacts, create: s.createContact, get: s.getContact,
+		update: s.updateContact, remove: s.deleteContact}
+}
+
+func (s *Server) recordResource() resource {
+	return resource{list: s.listRecords, create: s.createRecord, get: s.getRecord,
+		update: s.updateRecord, remove: s.deleteRecord}
+}
+
+// serve routes a request by method; a method the endpoint lacks is answered as Daktela
+// answers an unknown endpoint.
+func (res resource) serve(w http.ResponseWriter, r *http.Request, rt route) {
+	switch {
+	case !rt.one && r.Method == http.MethodGet:
+		res.list(w, r)
+	case !rt.one && r.Method == http.MethodPost:
+		res.create(w, r)
+	case rt.one && r.Method == http.MethodGet:
+		res.get(w, rt.name)
+	case rt.one && r.Method == http.MethodPut:
+		res.update(w, r, rt.name)
+	case rt.one && r.Method == http.MethodDelete:
+		res.remove(w, rt.name)
 	default:
 		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
 	}
 }
 
-func (s *Server) contactsOne(w http.ResponseWriter, r *http.Request, name string) {
-	switch r.Method {
-	case http.MethodGet:
-		s.getContact(w, name)
-	case http.MethodPut:
-		s.updateContact(w, r, name)
-	case http.MethodDelete:
-		s.deleteContact(w, name)
-	default:
-		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
+// serveList answers a list request: the query is parsed with kind, the page taken from
+// the lister and each record viewed under the read lock.
+func (s *Server) serveList(w http.ResponseWriter, r *http.Request,
+	kind func(string) (fieldKind, bool), l func() lister, view func(name string) any) {
+	lq, err := parseList(r.URL.Query(), kind)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, []string{err.Error()}, nil)
+		return
 	}
+	s.mu.RLock()
+	names, total := l().page(lq)
+	data := make([]any, len(names))
+	for i, name := range names {
+		data[i] = pick(view(name), lq.fields)
+	}
+	s.mu.RUnlock()
+	writeResult(w, http.StatusOK, map[string]any{"data": data, "total": total})
 }
 
-func (s *Server) recordsCollection(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-		s.listRecords(w, r)
-	case http.MethodPost:
-		s.createRecord(w, r)
-	default:
-		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
+// serveOne answers a read by name; view reports false when no record has the name.
+func (s *Server) serveOne(w http.ResponseWriter, view func() (any, bool)) {
+	s.mu.RLock()
+	v, ok := view()
+	s.mu.RUnlock()
+	if !ok {
+		writeNotFound(w)
+		return
 	}
+	writeResult(w, http.StatusOK, v)
 }
 
-func (s *Server) recordsOne(w http.ResponseWriter, r *http.Request, name string) {
-	switch r.Method {
-	case http.MethodGet:
-		s.getRecord(w, name)
-	case http.MethodPut:
-		s.updateRecord(w, r, name)
-	case http.MethodDelete:
-		s.deleteRecord(w, name)
-	default:
-		writeError(w, http.StatusNotFound, msgNoEndpoint, nil)
+// serveDelete answers a delete; remove reports false when no record had the name.
+func (s *Server) serveDelete(w http.ResponseWriter, remove func() bool) {
+	s.mu.Lock()
+	found := remove()
+	s.mu.Unlock()
+	if !found {
+		writeNotFound(w)
+		return
 	}
+	s.written()
+	w.WriteHeader(http.StatusNoContent)
 }
