@@ -265,5 +265,6 @@ func (a *Activities) WriteMergeResult(ctx context.Context, req MergeResultReques
 		return ReportRef{}, err
 	}
 	name := fmt.Sprintf("merge-result-%s-%s.xlsx", c.Key(), req.Started.Format("20060102-150405"))
-	return a.storeReport(ctx, req.Run.Run.ID+"-result", name, path)
+	ref, _, err := a.storeReport(ctx, req.Run.Run.ID+"-result", name, path)
+	return ref, err
 }

@@ -253,8 +253,9 @@ func (a *Activities) WritePlan(ctx context.Context, mr MergeRun) (ReportRef, err
 	if err != nil {
 		return ReportRef{}, err
 	}
-	return a.storeReport(ctx, mr.Run.ID+"-plan", fmt.Sprintf("merge-plan-%s-%s.xlsx", c.Key(),
-		started.Format("20060102-150405")), path)
+	ref, _, err := a.storeReport(ctx, mr.Run.ID+"-plan", fmt.Sprintf("merge-plan-%s-%s.xlsx",
+		c.Key(), started.Format("20060102-150405")), path)
+	return ref, err
 }
 
 func reportGroup(g *planGroup) report.PlanGroup {
@@ -289,13 +290,17 @@ func (a *Activities) tempDir() string {
 	return os.TempDir()
 }
 
-func (a *Activities) storeReport(ctx context.Context, id, name, path string) (ReportRef, error) {
-	data, err := os.ReadFile(path)
+// storeReport copies a written workbook into the store, so that any worker can serve it,
+// and returns its link and size.
+func (a *Activities) storeReport(ctx context.Context, id, name, path string) (ReportRef, int64, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return ReportRef{}, err
+		return ReportRef{}, 0, err
 	}
-	if err := a.Store.PutReport(ctx, id, name, data); err != nil {
-		return ReportRef{}, err
+	defer f.Close()
+	size, err := a.Store.PutReport(ctx, id, name, f)
+	if err != nil {
+		return ReportRef{}, 0, err
 	}
-	return ReportRef{ID: id, URL: a.ReportsURL + "/reports/" + id + ".xlsx"}, nil
+	return ReportRef{ID: id, URL: a.ReportsURL + "/reports/" + id + ".xlsx"}, size, nil
 }

@@ -22,11 +22,7 @@ func (a *Activities) WriteReport(ctx context.Context, req ReportRequest) (Report
 	if err != nil {
 		return ReportRef{}, err
 	}
-	dir := a.TempDir
-	if dir == "" {
-		dir = os.TempDir()
-	}
-	path := filepath.Join(dir, "report-"+req.Run.ID+".xlsx")
+	path := filepath.Join(a.tempDir(), "report-"+req.Run.ID+".xlsx")
 	w, err := report.Create(path)
 	if err != nil {
 		return ReportRef{}, err
@@ -42,16 +38,13 @@ func (a *Activities) WriteReport(ctx context.Context, req ReportRequest) (Report
 	if err != nil {
 		return ReportRef{}, err
 	}
-	data, err := os.ReadFile(path)
+	name := fmt.Sprintf("shopsync-%s-%s.xlsx", c.Key(), req.Started.Format("20060102-150405"))
+	ref, size, err := a.storeReport(ctx, req.Run.ID, name, path)
 	if err != nil {
 		return ReportRef{}, err
 	}
-	name := fmt.Sprintf("shopsync-%s-%s.xlsx", c.Key(), req.Started.Format("20060102-150405"))
-	if err := a.Store.PutReport(ctx, req.Run.ID, name, data); err != nil {
-		return ReportRef{}, err
-	}
-	a.log(ctx, req.Run).Info("report written", "bytes", len(data))
-	return ReportRef{ID: req.Run.ID, URL: a.ReportsURL + "/reports/" + req.Run.ID + ".xlsx"}, nil
+	a.log(ctx, req.Run).Info("report written", "bytes", size)
+	return ref, nil
 }
 
 func (a *Activities) fillReport(ctx context.Context, w *report.Writer, run Run, shopURL string) ([]report.Count, error) {

@@ -28,7 +28,7 @@ func ReportHandler(st *store.Store, token string, logger *slog.Logger) http.Hand
 			http.NotFound(w, r)
 			return
 		}
-		name, data, err := st.Report(r.Context(), id)
+		name, size, err := st.ReportInfo(r.Context(), id)
 		if errors.Is(err, store.ErrNotFound) {
 			http.Error(w, "no report with this id", http.StatusNotFound)
 			return
@@ -41,9 +41,13 @@ func ReportHandler(st *store.Store, token string, logger *slog.Logger) http.Hand
 		w.Header().Set("Content-Type",
 			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-		w.Write(data)
-		logger.Debug("report served", "report", id, "bytes", len(data))
+		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+		if err := st.CopyReport(r.Context(), id, w); err != nil {
+			// The status line has gone out; the short body tells the client.
+			logger.Warn("report sending failed", "report", id, "error", err)
+			return
+		}
+		logger.Debug("report served", "report", id, "bytes", size)
 	})
 	return mux
 }

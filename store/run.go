@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 )
 
@@ -275,30 +274,14 @@ func (s *Store) RecordOutcomes(ctx context.Context, run, shop string, outs []Out
 // record name.
 func (s *Store) OrderRecords(ctx context.Context, shop string, orderIDs []string) (map[string]string, error) {
 	out := make(map[string]string)
-	for len(orderIDs) > 0 {
-		n := min(500, len(orderIDs))
-		args := []any{shop}
-		ph := strings.Repeat("?,", n)
-		for _, id := range orderIDs[:n] {
-			args = append(args, id)
+	err := s.lookup(ctx, `SELECT order_id, record FROM order_records
+		WHERE shop = ? AND order_id IN (%s)`, shop, orderIDs, func(rows *sql.Rows) error {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
 		}
-		rows, err := s.db.QueryContext(ctx, s.q(`SELECT order_id, record FROM order_records
-			WHERE shop = ? AND order_id IN (`+ph[:len(ph)-1]+`)`), args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id, name string
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = name
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		orderIDs = orderIDs[n:]
-	}
-	return out, nil
+		out[id] = name
+		return nil
+	})
+	return out, err
 }

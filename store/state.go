@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -57,38 +59,67 @@ type Written struct {
 // it never wrote are absent from the map.
 func (s *Store) WrittenContacts(ctx context.Context, shop string, names []string) (map[string]Written, error) {
 	out := make(map[string]Written, len(names))
-	const chunk = 500
-	for len(names) > 0 {
-		n := min(chunk, len(names))
-		args := []any{shop}
-		ph := make([]byte, 0, 2*n)
-		for i, name := range names[:n] {
-			if i > 0 {
-				ph = append(ph, ',')
-			}
-			ph = append(ph, '?')
-			args = append(args, name)
+	err := s.lookup(ctx, `SELECT contact, fingerprint, fields FROM written_contacts
+		WHERE shop = ? AND contact IN (%s)`, shop, names, func(rows *sql.Rows) error {
+		var name string
+		var w Written
+		if err := rows.Scan(&name, &w.Fingerprint, &w.Fields); err != nil {
+			return err
 		}
-		rows, err := s.db.QueryContext(ctx, s.q(`SELECT contact, fingerprint, fields
-			FROM written_contacts WHERE shop = ? AND contact IN (`+string(ph)+`)`), args...)
+		out[name] = w
+		return nil
+	})
+	return out, err
+}
+
+// IdentityOf returns the contacts the identity map holds for the given keys of a shop; keys
+// it does not hold are absent from the map.
+func (s *Store) IdentityOf(ctx context.Context, shop string, keys []string) (map[string]string, error) {
+	out := make(map[string]string, len(keys))
+	err := s.lookup(ctx, `SELECT key, contact FROM identity_map WHERE shop = ? AND key IN (%s)`,
+		shop, keys, func(rows *sql.Rows) error {
+			var k, c string
+			if err := rows.Scan(&k, &c); err != nil {
+				return err
+			}
+			out[k] = c
+			return nil
+		})
+	return out, err
+}
+
+// lookupChunk is how many values one lookup query lists, well under every dialect's limit
+// of bound parameters.
+const lookupChunk = 500
+
+// lookup runs query, whose %s stands for a list of placeholders, with the shop and the
+// values in chunks, and calls scan for every row.
+func (s *Store) lookup(ctx context.Context, query, shop string, values []string,
+	scan func(*sql.Rows) error) error {
+	for len(values) > 0 {
+		n := min(lookupChunk, len(values))
+		args := make([]any, 0, n+1)
+		args = append(args, shop)
+		for _, v := range values[:n] {
+			args = append(args, v)
+		}
+		ph := strings.Repeat("?,", n)
+		rows, err := s.db.QueryContext(ctx, s.q(fmt.Sprintf(query, ph[:len(ph)-1])), args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for rows.Next() {
-			var name string
-			var w Written
-			if err := rows.Scan(&name, &w.Fingerprint, &w.Fields); err != nil {
+			if err := scan(rows); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
-			out[name] = w
 		}
 		if err := rows.Close(); err != nil {
-			return nil, err
+			return err
 		}
-		names = names[n:]
+		values = values[n:]
 	}
-	return out, nil
+	return nil
 }
 
 // Watermark reads a named watermark of a shop; ok is false when it was never set.
@@ -125,22 +156,4 @@ func (s *Store) Blob(ctx context.Context, key string) ([]byte, error) {
 		return nil, ErrNotFound
 	}
 	return data, err
-}
-
-// PutReport stores a finished report file under id.
-func (s *Store) PutReport(ctx context.Context, id, name string, data []byte) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO reports (id, created, name, data)
-		VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name,
-		data = excluded.data, created = excluded.created`), id, time.Now().UnixMilli(), name, data)
-	return err
-}
-
-// Report returns a stored report's file name and bytes, or ErrNotFound.
-func (s *Store) Report(ctx context.Context, id string) (name string, data []byte, err error) {
-	err = s.db.QueryRowContext(ctx, s.q(`SELECT name, data FROM reports WHERE id = ?`), id).
-		Scan(&name, &data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil, ErrNotFound
-	}
-	return name, data, err
 }

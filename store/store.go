@@ -193,8 +193,11 @@ func schema(blob string) []string {
 		`CREATE TABLE IF NOT EXISTS order_records (
 			shop TEXT NOT NULL, order_id TEXT NOT NULL, record TEXT NOT NULL, updated BIGINT NOT NULL,
 			PRIMARY KEY (shop, order_id))`,
-		`CREATE TABLE IF NOT EXISTS reports (
-			id TEXT PRIMARY KEY, created BIGINT NOT NULL, name TEXT NOT NULL, data ` + blob + ` NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS report_files (
+			id TEXT PRIMARY KEY, created BIGINT NOT NULL, name TEXT NOT NULL, size BIGINT NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS report_parts (
+			id TEXT NOT NULL, part INTEGER NOT NULL, data ` + blob + ` NOT NULL,
+			PRIMARY KEY (id, part))`,
 	}
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -97,6 +98,19 @@ func TestIdentityWrittenWatermarks(t *testing.T) {
 		m, err := s.Identity(ctx, "shop")
 		if err != nil || m["email:a@x.cz"] != "c2" || m["phone:+1"] != "c1" || len(m) != 2 {
 			t.Fatalf("identity = %v, %v", m, err)
+		}
+		keys := make([]string, 1200) // more than one IN chunk
+		for i := range keys {
+			keys[i] = fmt.Sprintf("email:%d@x.cz", i)
+		}
+		keys[1100] = "phone:+1"
+		some, err := s.IdentityOf(ctx, "shop", keys)
+		if err != nil || len(some) != 1 || some["phone:+1"] != "c1" {
+			t.Fatalf("identity of 1200 keys = %v, %v; want only phone:+1", some, err)
+		}
+		if other, err := s.IdentityOf(ctx, "other", []string{"phone:+1"}); err != nil ||
+			len(other) != 0 {
+			t.Fatalf("another shop's identity = %v, %v", other, err)
 		}
 		names := make([]string, 1200) // more than one IN chunk
 		for i := range names {
@@ -201,10 +215,29 @@ func TestRunsAndReports(t *testing.T) {
 		if _, err := s.GetRun(ctx, "nope"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("missing run: %v", err)
 		}
-		s.PutReport(ctx, "r1", "x.xlsx", []byte("PK"))
+		if _, err := s.PutReport(ctx, "r1", "x.xlsx", strings.NewReader("PK")); err != nil {
+			t.Fatal(err)
+		}
 		name, data, err := s.Report(ctx, "r1")
 		if err != nil || name != "x.xlsx" || string(data) != "PK" {
 			t.Fatalf("report = %q %q %v", name, data, err)
+		}
+		// A report of several parts, stored again under the same id, reads back whole.
+		big := bytes.Repeat([]byte("0123456789abcdef"), reportPart/16*2+3)
+		size, err := s.PutReport(ctx, "r1", "big.xlsx", bytes.NewReader(big))
+		if err != nil || size != int64(len(big)) {
+			t.Fatalf("put a big report: size %d, %v", size, err)
+		}
+		var got bytes.Buffer
+		if err := s.CopyReport(ctx, "r1", &got); err != nil || !bytes.Equal(got.Bytes(), big) {
+			t.Fatalf("big report read back %d bytes (%v), want %d", got.Len(), err, len(big))
+		}
+		if name, size, err := s.ReportInfo(ctx, "r1"); name != "big.xlsx" ||
+			size != int64(len(big)) || err != nil {
+			t.Errorf("report info = %q %d %v", name, size, err)
+		}
+		if _, _, err := s.ReportInfo(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("missing report: %v", err)
 		}
 	})
 }
