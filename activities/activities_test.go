@@ -71,26 +71,41 @@ func TestRejectionKeepsDaktelaMessagesVerbatim(t *testing.T) {
 }
 
 func TestContactNamerKeepsKnownNames(t *testing.T) {
-	n := contactNamer{shop: "s", taken: map[string]int{}, known: map[string]string{
+	n := newContactNamer("s")
+	known := map[string]string{
 		"email:old@x.cz": "kept_contact",
 		"email:a@x.cz":   "first", "email:b@x.cz": "second",
-	}}
+		"email:d@x.cz": ContactName("s", "email:c@x.cz"),
+	}
 	// A person whose e-mail changed keeps the contact its old e-mail had.
 	name, isNew, clash := n.name(identity.Person{Anchor: "email:new@x.cz",
-		Keys: []string{"email:new@x.cz", "email:old@x.cz"}}, 0)
+		Keys: []string{"email:new@x.cz", "email:old@x.cz"}}, known)
 	if name != "kept_contact" || isNew || clash != nil {
 		t.Fatalf("name = %q, new = %v, clash = %v", name, isNew, clash)
 	}
 	// A new person gets a derived name.
 	name, isNew, _ = n.name(identity.Person{Anchor: "email:c@x.cz",
-		Keys: []string{"email:c@x.cz"}}, 1)
+		Keys: []string{"email:c@x.cz"}}, known)
 	if name != ContactName("s", "email:c@x.cz") || !isNew {
 		t.Errorf("new person named %q, new = %v", name, isNew)
 	}
 	// Two earlier contacts now one person: one is kept and the clash is reported.
 	name, isNew, clash = n.name(identity.Person{Anchor: "email:a@x.cz",
-		Keys: []string{"email:a@x.cz", "email:b@x.cz"}}, 2)
+		Keys: []string{"email:a@x.cz", "email:b@x.cz"}}, known)
 	if name != "first" || isNew || clash == nil || len(clash.Records) != 2 {
 		t.Errorf("merge of two contacts: name %q new %v clash %+v", name, isNew, clash)
+	}
+	// A known contact another person of this run already took, here one of the derived
+	// form, is not given twice.
+	name, _, _ = n.name(identity.Person{Anchor: "email:d@x.cz",
+		Keys: []string{"email:d@x.cz"}}, known)
+	if name != ContactName("s", "email:d@x.cz") {
+		t.Errorf("person whose contact was taken named %q, want its own derived name", name)
+	}
+	// Names of another form are remembered too.
+	name, _, _ = n.name(identity.Person{Anchor: "email:old2@x.cz",
+		Keys: []string{"email:old@x.cz", "email:old2@x.cz"}}, known)
+	if name == "kept_contact" {
+		t.Errorf("kept_contact given to two persons")
 	}
 }

@@ -3,11 +3,12 @@ package activities
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/shopsync/shoptet-daktela/identity"
@@ -62,20 +63,17 @@ func (a *Activities) Resolve(ctx context.Context, run Run) (Resolved, error) {
 	shop := c.Key()
 	started := time.Now()
 
-	res, counts, err := a.resolveMirror(ctx, shop)
+	sp, err := newSpill(a.TempDir)
+	if err != nil {
+		return Resolved{}, err
+	}
+	defer sp.close()
+	res, counts, err := a.resolveMirror(ctx, shop, sp)
 	if err != nil {
 		return Resolved{}, err
 	}
 	heartbeat(ctx, "resolved")
-	aggs, err := a.aggregate(ctx, shop, res)
-	if err != nil {
-		return Resolved{}, err
-	}
-	known, err := a.Store.Identity(ctx, shop)
-	if err != nil {
-		return Resolved{}, err
-	}
-	n, conflicts, err := a.stagePersons(ctx, run, c, res, aggs, known)
+	n, conflicts, err := a.stagePersons(ctx, run, c, res, sp)
 	if err != nil {
 		return Resolved{}, err
 	}
@@ -86,13 +84,15 @@ func (a *Activities) Resolve(ctx context.Context, run Run) (Resolved, error) {
 	return counts, nil
 }
 
-func (a *Activities) resolveMirror(ctx context.Context, shop string) (*identity.Result, Resolved, error) {
+// resolveMirror reads the mirror once: the resolver gets the identifying details of every
+// record and the spill the rest, under the same record numbers.
+func (a *Activities) resolveMirror(ctx context.Context, shop string, sp *spill) (*identity.Result, Resolved, error) {
 	r := identity.NewResolver()
 	var counts Resolved
 	err := a.Store.ScanCustomers(ctx, shop, func(cu *store.Customer) error {
 		r.Add(identity.Customer, cu.GUID, cu.Emails, cu.Phone, cu.Name)
 		counts.Customers++
-		return nil
+		return sp.addCustomer(cu)
 	})
 	if err != nil {
 		return nil, counts, err
@@ -102,15 +102,21 @@ func (a *Activities) resolveMirror(ctx context.Context, shop string) (*identity.
 		email[0] = o.Email
 		r.Add(identity.Order, o.ID, email, o.Phone, o.Name)
 		counts.Orders++
-		return nil
+		if counts.Orders%100000 == 0 {
+			heartbeat(ctx, counts.Orders)
+		}
+		return sp.addOrder(o)
 	})
 	if err != nil {
+		return nil, counts, err
+	}
+	if err := sp.finish(); err != nil {
 		return nil, counts, err
 	}
 	return r.Resolve(), counts, nil
 }
 
-// agg collects what the mapping needs of a person while the mirror streams past.
+// agg collects what the mapping needs of a person from its records.
 type agg struct {
 	person   mapping.Person
 	named    bool // the name came from a customer account, which wins over orders
@@ -121,44 +127,36 @@ type agg struct {
 	currency map[string]int
 }
 
-// aggregate streams the mirror a second time, in the same order as resolveMirror, and
-// builds per-person details. The second pass costs a read but keeps memory to what a
-// person needs instead of every order's every field.
-func (a *Activities) aggregate(ctx context.Context, shop string, res *identity.Result) ([]agg, error) {
-	aggs := make([]agg, res.Persons())
-	var idx int32
-	err := a.Store.ScanCustomers(ctx, shop, func(cu *store.Customer) error {
-		if res.Key(idx) != cu.GUID {
-			return fmt.Errorf("the shop mirror changed during resolve (customer %s); retrying", cu.GUID)
+// collect reads a person's records back from the spill, customers before orders and each
+// in mirror order, as the resolver numbered them.
+func collect(sp *spill, p identity.Person) (*agg, error) {
+	g := &agg{}
+	var cu store.Customer
+	var o store.Order
+	for _, rec := range p.Records {
+		isOrder, err := sp.read(rec, &cu, &o)
+		if err != nil {
+			return nil, err
 		}
-		g := &aggs[res.PersonOf(idx)]
-		idx++
-		g.addRecord("customer " + cu.GUID)
-		if !g.named {
-			g.named = true
-			g.person.FullName, g.person.Company = cu.Name, cu.Company
-			g.person.Billing = mapping.Address{Street: cu.Street, City: cu.City, Zip: cu.Zip,
-				Country: cu.Country}
-			g.person.Extra = cu.Extra
+		if isOrder {
+			g.addOrder(&o)
+		} else {
+			g.addCustomer(&cu)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	err = a.Store.ScanOrders(ctx, shop, func(o *store.Order) error {
-		if res.Key(idx) != o.ID {
-			return fmt.Errorf("the shop mirror changed during resolve (order %s); retrying", o.ID)
-		}
-		g := &aggs[res.PersonOf(idx)]
-		idx++
-		g.addOrder(o)
-		if idx%100000 == 0 {
-			heartbeat(ctx, idx)
-		}
-		return nil
-	})
-	return aggs, err
+	return g, nil
+}
+
+func (g *agg) addCustomer(cu *store.Customer) {
+	g.addRecord("customer " + cu.GUID)
+	if g.named {
+		return
+	}
+	g.named = true
+	g.person.FullName, g.person.Company = cu.Name, cu.Company
+	g.person.Billing = mapping.Address{Street: cu.Street, City: cu.City, Zip: cu.Zip,
+		Country: cu.Country}
+	g.person.Extra = cu.Extra
 }
 
 func (g *agg) addRecord(r string) {
@@ -204,39 +202,21 @@ func (g *agg) mainCurrency() string {
 	return best
 }
 
+// stagePersons names and stages the persons stageBatch at a time. The identity map is read
+// for the keys of one batch at a time and its updates written per batch, so its size does
+// not bound the memory a resolve needs.
 func (a *Activities) stagePersons(ctx context.Context, run Run, c *Conn, res *identity.Result,
-	aggs []agg, known map[string]string) (persons, conflicts int, err error) {
-	shop := c.Key()
-	namer := contactNamer{shop: shop, known: known, taken: map[string]int{}}
+	sp *spill) (persons, conflicts int, err error) {
+	namer := newContactNamer(c.Key())
 	var notes []any
-	updates := map[string]string{}
-	batch := make([]store.Person, 0, stageBatch)
-	for i := range aggs {
-		p := res.Person(i)
-		name, isNew, clash := namer.name(p, i)
-		if clash != nil {
-			notes = append(notes, *clash)
-		}
-		for _, k := range p.Keys {
-			if known[k] != name {
-				updates[k] = name
-			}
-		}
-		row, err := a.stagedPerson(c, res, p, &aggs[i], i, name, isNew)
+	for from := 0; from < res.Persons(); from += stageBatch {
+		to := min(from+stageBatch, res.Persons())
+		clashes, err := a.stageRange(ctx, run, c, res, sp, namer, from, to)
 		if err != nil {
 			return 0, 0, err
 		}
-		batch = append(batch, row)
-		if len(batch) == cap(batch) {
-			if err := a.Store.PutPersons(ctx, run.ID, batch); err != nil {
-				return 0, 0, err
-			}
-			batch = batch[:0]
-			heartbeat(ctx, i)
-		}
-	}
-	if err := a.Store.PutPersons(ctx, run.ID, batch); err != nil {
-		return 0, 0, err
+		notes = append(notes, clashes...)
+		heartbeat(ctx, to)
 	}
 	for _, cf := range res.Conflicts() {
 		notes = append(notes, Conflict{Kind: "shared phone", Key: cf.Phone,
@@ -248,12 +228,56 @@ func (a *Activities) stagePersons(ctx context.Context, run Run, c *Conn, res *id
 	if err := a.Store.AddNotes(ctx, run.ID, store.NoteConflict, notes); err != nil {
 		return 0, 0, err
 	}
-	if !run.DryRun {
-		if err := a.Store.PutIdentity(ctx, shop, updates); err != nil {
-			return 0, 0, err
-		}
+	return res.Persons(), len(notes), nil
+}
+
+// stageRange stages persons from up to to and returns the clashes it met. A retried
+// resolve finds the identity updates of the batches an earlier attempt finished; they name
+// the same contacts, so the retry stages the same persons.
+func (a *Activities) stageRange(ctx context.Context, run Run, c *Conn, res *identity.Result,
+	sp *spill, namer *contactNamer, from, to int) ([]any, error) {
+	shop := c.Key()
+	ps := make([]identity.Person, 0, to-from)
+	var keys []string
+	for i := from; i < to; i++ {
+		p := res.Person(i)
+		ps = append(ps, p)
+		keys = append(keys, p.Keys...)
 	}
-	return len(aggs), len(notes), nil
+	known, err := a.Store.IdentityOf(ctx, shop, keys)
+	if err != nil {
+		return nil, err
+	}
+	var clashes []any
+	updates := map[string]string{}
+	rows := make([]store.Person, 0, len(ps))
+	for j, p := range ps {
+		name, isNew, clash := namer.name(p, known)
+		if clash != nil {
+			clashes = append(clashes, *clash)
+		}
+		for _, k := range p.Keys {
+			if known[k] != name {
+				updates[k] = name
+			}
+		}
+		g, err := collect(sp, p)
+		if err != nil {
+			return nil, err
+		}
+		row, err := a.stagedPerson(c, res, p, g, from+j, name, isNew)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	if err := a.Store.PutPersons(ctx, run.ID, rows); err != nil {
+		return nil, err
+	}
+	if run.DryRun {
+		return clashes, nil
+	}
+	return clashes, a.Store.PutIdentity(ctx, shop, updates)
 }
 
 func (a *Activities) stagedPerson(c *Conn, res *identity.Result, p identity.Person, g *agg,
@@ -299,27 +323,66 @@ func OrderLink(shopURL, orderID string) string {
 
 // contactNamer gives each person its Daktela contact name: the one the identity map already
 // holds for any of its keys, else a new one derived from its anchor, so that a person keeps
-// its contact when an e-mail changes and a rerun derives the same names.
+// its contact when an e-mail changes and a rerun derives the same names. It remembers the
+// names given in this run so that no two persons get one contact; names of the derived
+// form are kept as their 8-byte hash, so a million persons cost a few megabytes.
 type contactNamer struct {
-	shop  string
-	known map[string]string
-	taken map[string]int // contact -> person index that took it in this run
+	shop    string
+	prefix  string
+	derived map[uint64]struct{}
+	other   map[string]struct{}
 }
 
-// name also reports whether the person is new: none of its keys had a contact before.
-func (n *contactNamer) name(p identity.Person, idx int) (string, bool, *Conflict) {
+func newContactNamer(shop string) *contactNamer {
+	return &contactNamer{shop: shop, prefix: contactPrefix(shop),
+		derived: map[uint64]struct{}{}, other: map[string]struct{}{}}
+}
+
+func (n *contactNamer) taken(name string) bool {
+	if h, ok := n.hashOf(name); ok {
+		_, used := n.derived[h]
+		return used
+	}
+	_, used := n.other[name]
+	return used
+}
+
+func (n *contactNamer) take(name string) {
+	if h, ok := n.hashOf(name); ok {
+		n.derived[h] = struct{}{}
+		return
+	}
+	n.other[name] = struct{}{}
+}
+
+// hashOf returns the hash part of a name of the derived form.
+func (n *contactNamer) hashOf(name string) (uint64, bool) {
+	rest, ok := strings.CutPrefix(name, n.prefix)
+	if !ok || len(rest) != 16 {
+		return 0, false
+	}
+	var b [8]byte
+	if _, err := hex.Decode(b[:], []byte(rest)); err != nil || hex.EncodeToString(b[:]) != rest {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(b[:]), true
+}
+
+// name gives person p its contact, looking its keys up in known, and also reports whether
+// the person is new: none of its keys had a contact before.
+func (n *contactNamer) name(p identity.Person, known map[string]string) (string, bool, *Conflict) {
 	var found []string
-	if c, ok := n.known[p.Anchor]; ok {
+	if c, ok := known[p.Anchor]; ok {
 		found = append(found, c)
 	}
 	for _, k := range p.Keys {
-		if c, ok := n.known[k]; ok && !slices.Contains(found, c) {
+		if c, ok := known[k]; ok && !slices.Contains(found, c) {
 			found = append(found, c)
 		}
 	}
 	var free []string
 	for _, c := range found {
-		if _, used := n.taken[c]; !used {
+		if !n.taken(c) {
 			free = append(free, c)
 		}
 	}
@@ -327,7 +390,7 @@ func (n *contactNamer) name(p identity.Person, idx int) (string, bool, *Conflict
 	if len(free) > 0 {
 		name = free[0]
 	}
-	n.taken[name] = idx
+	n.take(name)
 	if len(found) > 1 {
 		return name, false, &Conflict{Kind: "contacts now one person", Key: p.Anchor,
 			Records: found,
@@ -341,8 +404,10 @@ func (n *contactNamer) name(p identity.Person, idx int) (string, bool, *Conflict
 // personal data and no dot (Daktela's router cuts names at dots).
 func ContactName(shop, anchor string) string {
 	sum := sha256.Sum256([]byte(shop + "\x00" + anchor))
-	return "shoptet_" + shop + "_" + hex.EncodeToString(sum[:8])
+	return contactPrefix(shop) + hex.EncodeToString(sum[:8])
 }
+
+func contactPrefix(shop string) string { return "shoptet_" + shop + "_" }
 
 func first(s []string) string {
 	if len(s) == 0 {
