@@ -79,7 +79,7 @@ func (a *Activities) Resolve(ctx context.Context, run Run) (Resolved, error) {
 	}
 	counts.Persons, counts.Conflicts = n, conflicts
 	log.Info("persons resolved", "customers", counts.Customers, "orders", counts.Orders,
-		"persons", counts.Persons, "conflicts", counts.Conflicts,
+		"persons", counts.Persons, "conflicts", counts.Conflicts, "scratchBytes", sp.size,
 		"took", time.Since(started).Round(time.Millisecond))
 	return counts, nil
 }

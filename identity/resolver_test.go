@@ -252,6 +252,37 @@ func TestPersonDetails(t *testing.T) {
 	}
 }
 
+// TestKeysBelongToOnePerson checks that no identity key is given to two persons and that a
+// person's e-mail and phone keys come from its own details: the identity map stores the
+// keys, so a key listed twice would tie persons to each other's contacts on the next run.
+func TestKeysBelongToOnePerson(t *testing.T) {
+	r := NewResolver()
+	// The first phone seen belongs to one person; another uses one phone on two orders.
+	r.Add(Order, "1", []string{"a@x.cz"}, "+421900000001", "Adam Malý")
+	r.Add(Order, "2", []string{"b@x.cz"}, "+421900000002", "Bára Velká")
+	r.Add(Order, "3", []string{"b@x.cz"}, "+421900000002", "Bára Velká")
+	for _, x := range syntheticRecs(3000, 11) {
+		add(r, x)
+	}
+	res := r.Resolve()
+	owner := map[string]int{}
+	for i := range res.Persons() {
+		p := res.Person(i)
+		for _, k := range p.Keys {
+			if j, ok := owner[k]; ok && j != i {
+				t.Fatalf("key %s given to persons %d and %d", k, j, i)
+			}
+			owner[k] = i
+			if v, ok := strings.CutPrefix(k, "phone:"); ok && !slices.Contains(p.Phones, v) {
+				t.Fatalf("person %d has key %s but phones %v", i, k, p.Phones)
+			}
+			if v, ok := strings.CutPrefix(k, "email:"); ok && !slices.Contains(p.Emails, v) {
+				t.Fatalf("person %d has key %s but e-mails %v", i, k, p.Emails)
+			}
+		}
+	}
+}
+
 // TestOrderIndependence resolves shuffled copies of a messy input and
 // expects the same persons, anchors, rules and conflicts every time.
 func TestOrderIndependence(t *testing.T) {

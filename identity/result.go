@@ -116,12 +116,15 @@ func (res *Result) Person(i int) Person {
 			p.Keys = append(p.Keys, "customer:"+res.d.key(rec))
 		}
 	}
+	// sortUnique compacts in place and clears the tail, so its result is used, never the
+	// slice it was given.
+	phones = sortUnique(phones)
 	p.Emails = lookupSorted(sortUnique(emails), res.d.emailStrs)
-	p.Phones = lookupSorted(sortUnique(phones), res.d.phoneStrs)
+	p.Phones = lookupSorted(phones, res.d.phoneStrs)
 	for _, e := range p.Emails {
 		p.Keys = append(p.Keys, "email:"+e)
 	}
-	for _, ph := range sortUnique(phones) {
+	for _, ph := range phones {
 		if !res.shared[ph] {
 			p.Keys = append(p.Keys, "phone:"+res.d.phoneStrs[ph])
 		}
