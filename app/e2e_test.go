@@ -166,6 +166,13 @@ func TestFullSyncOneContactPerPerson(t *testing.T) {
 	sum, runID := e.run("FullSync", workflows.SyncInput{})
 	truth := e.sb.Shop.Truth()
 
+	// On a fresh CRM every person is new: one create each, nothing read first.
+	calls := e.sb.CRM.Counters()
+	if calls["POST contacts"] != int64(truth.Persons()) || calls["GET contacts/one"] != 0 {
+		t.Errorf("first sync calls = %v, want one POST per person (%d) and no read",
+			calls, truth.Persons())
+	}
+
 	e.checkOnePerPerson()
 	if got, want := len(e.sb.CRM.Contacts()), truth.Persons(); got != want {
 		t.Errorf("contacts = %d, ground truth persons = %d", got, want)
