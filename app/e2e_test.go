@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/shopsync/shoptet-daktela/config"
+	"github.com/shopsync/shoptet-daktela/internal/proctest"
 	"github.com/shopsync/shoptet-daktela/report"
 	"github.com/shopsync/shoptet-daktela/sandbox/crm"
 	"github.com/shopsync/shoptet-daktela/store/storetest"
@@ -31,7 +32,7 @@ type env struct {
 	cfg    *config.Config
 	client client.Client
 	worker *Worker
-	logs   *strings.Builder
+	logs   *proctest.Buffer
 	runs   []client.WorkflowRun
 }
 
@@ -46,8 +47,8 @@ type envOptions struct {
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
 	dir := t.TempDir()
-	logs := &strings.Builder{}
-	logger := slog.New(slog.NewTextHandler(&syncWriter{b: logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logs := &proctest.Buffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	sb, err := StartSandbox(SandboxOptions{ShopAddr: "127.0.0.1:0", CRMAddr: "127.0.0.1:0",
 		Seed: 7, Customers: o.customers, Orders: o.orders, CRM: o.crm, Logger: logger})
 	if err != nil {
@@ -105,22 +106,6 @@ func (e *env) run(wfType string, in workflows.SyncInput) (*workflows.Summary, st
 		e.t.Fatalf("%s: %v", wfType, err)
 	}
 	return &s, r.GetRunID()
-}
-
-type syncWriter struct {
-	mu chanMutex
-	b  *strings.Builder
-}
-
-type chanMutex chan struct{}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	if w.mu == nil {
-		w.mu = make(chanMutex, 1)
-	}
-	w.mu <- struct{}{}
-	defer func() { <-w.mu }()
-	return w.b.Write(p)
 }
 
 // checkOnePerPerson asserts the CRM against the shop's ground truth: every order is

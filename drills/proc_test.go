@@ -1,67 +1,33 @@
 package drills
 
 import (
-	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/shopsync/shoptet-daktela/internal/proctest"
 )
 
-// workerBin is the production worker, built once per test binary run.
-var workerBin struct {
-	once sync.Once
-	path string
-	err  error
-}
+func TestMain(m *testing.M) { proctest.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if workerBin.path != "" {
-		os.RemoveAll(filepath.Dir(workerBin.path))
-	}
-	os.Exit(code)
-}
-
-// buildWorker builds ./worker into a temporary directory.
+// buildWorker builds the production worker, once per test binary run.
 func buildWorker(t *testing.T) string {
-	t.Helper()
-	workerBin.once.Do(func() {
-		dir, err := os.MkdirTemp("", "drills-worker-")
-		if err != nil {
-			workerBin.err = err
-			return
-		}
-		path := filepath.Join(dir, "worker")
-		out, err := exec.Command("go", "build", "-o", path,
-			"github.com/shopsync/shoptet-daktela/worker").CombinedOutput()
-		if err != nil {
-			workerBin.err = fmt.Errorf("go build ./worker: %v\n%s", err, out)
-			return
-		}
-		workerBin.path = path
-	})
-	if workerBin.err != nil {
-		t.Fatal(workerBin.err)
-	}
-	return workerBin.path
+	return proctest.Build(t, "github.com/shopsync/shoptet-daktela/worker")
 }
 
 // proc is a worker process whose output is captured.
 type proc struct {
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *proctest.Buffer
 	done chan struct{}
 }
 
 // startProc starts a worker process against the Temporal service at temporalAddr.
 func (st *stack) startProc(temporalAddr string) *proc {
 	st.t.Helper()
-	p := &proc{out: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{out: &proctest.Buffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(buildWorker(st.t))
 	p.cmd.Env = st.env(temporalAddr)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out

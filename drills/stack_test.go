@@ -1,7 +1,6 @@
 package drills
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +18,7 @@ import (
 
 	"github.com/shopsync/shoptet-daktela/app"
 	"github.com/shopsync/shoptet-daktela/config"
+	"github.com/shopsync/shoptet-daktela/internal/proctest"
 	"github.com/shopsync/shoptet-daktela/sandbox/crm"
 	"github.com/shopsync/shoptet-daktela/sandbox/shop"
 	"github.com/shopsync/shoptet-daktela/workflows"
@@ -54,7 +53,7 @@ type stack struct {
 	// namespace is the Temporal namespace of the drill's service, passed on to worker
 	// processes (temporaltest makes a random one).
 	namespace string
-	logs      *syncBuffer
+	logs      *proctest.Buffer
 	logger    *slog.Logger
 	client    client.Client
 	runs      []client.WorkflowRun
@@ -62,7 +61,7 @@ type stack struct {
 
 func newStack(t *testing.T, o stackOptions) *stack {
 	t.Helper()
-	st := &stack{t: t, dir: t.TempDir(), logs: &syncBuffer{}, token: shop.RandomHash(time.Now().UnixNano())[:40]}
+	st := &stack{t: t, dir: t.TempDir(), logs: &proctest.Buffer{}, token: shop.RandomHash(time.Now().UnixNano())[:40]}
 	st.logger = slog.New(slog.NewTextHandler(st.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	seed := time.Now().UnixNano()
 	st.hashes = shop.Hashes{Customers: shop.RandomHash(seed + 1), Orders: shop.RandomHash(seed + 2),
@@ -231,22 +230,4 @@ func pass(t *testing.T, name, format string, args ...any) {
 		return
 	}
 	fmt.Printf("PASS drill %s: %s\n", name, fmt.Sprintf(format, args...))
-}
-
-// syncBuffer is a log sink shared by goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }

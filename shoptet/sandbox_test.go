@@ -1,7 +1,6 @@
 package shoptet_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -9,10 +8,10 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/shopsync/shoptet-daktela/internal/proctest"
 	"github.com/shopsync/shoptet-daktela/sandbox/shop"
 	"github.com/shopsync/shoptet-daktela/shoptet"
 )
@@ -26,25 +25,7 @@ type shopSandbox struct {
 	srv    *shop.Server
 	hashes shop.Hashes
 	url    string
-	logs   *syncBuffer
-}
-
-// syncBuffer collects the log lines of clients used from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs   *proctest.Buffer
 }
 
 func newShopSandbox(t *testing.T, opts shop.Options) *shopSandbox {
@@ -53,7 +34,7 @@ func newShopSandbox(t *testing.T, opts shop.Options) *shopSandbox {
 		shop: shop.Generate(opts),
 		hashes: shop.Hashes{Customers: shop.RandomHash(11), Orders: shop.RandomHash(12),
 			Feed: shop.RandomHash(13), PatternID: sandboxPattern},
-		logs: &syncBuffer{},
+		logs: &proctest.Buffer{},
 	}
 	sb.srv = shop.NewServer(sb.shop, sb.hashes, nil)
 	ts := httptest.NewServer(sb.srv)
