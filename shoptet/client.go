@@ -86,10 +86,14 @@ type OrdersQuery struct {
 	UpdateTimeFrom      time.Time // created or changed since
 }
 
-// Customers downloads the customer export in the configured format.
+// Customers downloads the customer export in the configured format. A partner's hash is
+// its own (Export security), so the partner id goes along as on the order exports.
 func (c *Client) Customers(ctx context.Context) (*Download, error) {
 	u := c.cfg.BaseURL + "/export/customers." + c.cfg.CustomersFormat +
 		"?hash=" + queryEscape(c.cfg.CustomersHash)
+	if c.cfg.PartnerID != "" {
+		u += "&partnerId=" + queryEscape(c.cfg.PartnerID)
+	}
 	return c.get(ctx, ExportCustomers, u, c.cfg.CustomersFormat)
 }
 

@@ -1,7 +1,6 @@
 package shoptet
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -9,9 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/shopsync/shoptet-daktela/internal/proctest"
 )
 
 const (
@@ -19,24 +19,6 @@ const (
 	orderHash = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 	feedHash  = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 )
-
-// logBuffer collects log output from the client under test.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
 
 func testConfig(base string) Config {
 	return Config{BaseURL: base + "/", CustomersHash: custHash, OrdersHash: orderHash,
@@ -46,7 +28,7 @@ func testConfig(base string) Config {
 // newTestClient starts srv's handler and returns a client for it that logs
 // at debug level into the returned buffer.
 func newTestClient(t *testing.T, cfg func(*Config), h http.HandlerFunc,
-	opts ...ClientOption) (*Client, *logBuffer) {
+	opts ...ClientOption) (*Client, *proctest.Buffer) {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -54,7 +36,7 @@ func newTestClient(t *testing.T, cfg func(*Config), h http.HandlerFunc,
 	if cfg != nil {
 		cfg(&c)
 	}
-	logs := &logBuffer{}
+	logs := &proctest.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts = append([]ClientOption{WithLogger(logger), WithUserAgent("test-agent/1")}, opts...)
 	client, err := NewClient(c, opts...)
@@ -86,10 +68,12 @@ func TestClientRequests(t *testing.T) {
 	}{
 		{name: "customers csv", call: func(c *Client) (*Download, error) {
 			return c.Customers(context.Background())
-		}, path: "/export/customers.csv", query: map[string]string{"hash": custHash}},
+		}, path: "/export/customers.csv", query: map[string]string{"hash": custHash,
+			"partnerId": "42"}},
 		{name: "customers xml", cfg: func(c *Config) { c.CustomersFormat = "XML" },
 			call: func(c *Client) (*Download, error) { return c.Customers(context.Background()) },
-			path: "/export/customers.xml", query: map[string]string{"hash": custHash}},
+			path: "/export/customers.xml", query: map[string]string{"hash": custHash,
+				"partnerId": "42"}},
 		{name: "orders with range", call: func(c *Client) (*Download, error) {
 			return c.Orders(context.Background(), OrdersQuery{
 				DateFrom:       time.Date(2026, 1, 5, 0, 0, 0, 0, Prague),
