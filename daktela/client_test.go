@@ -320,6 +320,13 @@ func TestCRMRecordWrites(t *testing.T) {
 // pagedAPI serves n contacts named c0..c<n-1> honouring skip and take.
 func pagedAPI(t *testing.T, n int, keyed bool) (*Client, *fakeAPI) {
 	t.Helper()
+	return cappedAPI(t, n, keyed, 0)
+}
+
+// cappedAPI is pagedAPI on a server that answers at most pageCap records a page, whatever
+// take asked for (0: no cap).
+func cappedAPI(t *testing.T, n int, keyed bool, pageCap int) (*Client, *fakeAPI) {
+	t.Helper()
 	api := &fakeAPI{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		api.mu.Lock()
@@ -327,6 +334,9 @@ func pagedAPI(t *testing.T, n int, keyed bool) (*Client, *fakeAPI) {
 			Query: r.URL.Query(), Header: r.Header.Clone()})
 		api.mu.Unlock()
 		skip, take := atoi(r.URL.Query().Get("skip")), atoi(r.URL.Query().Get("take"))
+		if pageCap > 0 {
+			take = min(take, pageCap)
+		}
 		var items []string
 		for i := skip; i < min(skip+take, n); i++ {
 			name := "c" + itoa(i)
@@ -355,17 +365,19 @@ func TestContactsPaging(t *testing.T) {
 		name      string
 		n, size   int
 		keyed     bool
+		pageCap   int
 		wantSkips []string
 	}{
-		{"short last page", 5, 2, false, []string{"0", "2", "4"}},
-		{"total reached", 4, 2, false, []string{"0", "2"}},
-		{"keyed data", 3, 2, true, []string{"0", "2"}},
-		{"empty", 0, 2, false, []string{"0"}},
-		{"default page size", 3, 0, false, []string{"0"}},
+		{"short last page", 5, 2, false, 0, []string{"0", "2", "4"}},
+		{"total reached", 4, 2, false, 0, []string{"0", "2"}},
+		{"keyed data", 3, 2, true, 0, []string{"0", "2"}},
+		{"empty", 0, 2, false, 0, []string{"0"}},
+		{"default page size", 3, 0, false, 0, []string{"0"}},
+		{"server answers fewer than asked", 5, 4, false, 2, []string{"0", "2", "4"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, api := pagedAPI(t, tt.n, tt.keyed)
+			c, api := cappedAPI(t, tt.n, tt.keyed, tt.pageCap)
 			var names []string
 			for ct, err := range c.Contacts(context.Background(), ListOptions{PageSize: tt.size}) {
 				if err != nil {
@@ -488,7 +500,7 @@ func TestContactFields(t *testing.T) {
 		ok(`{"data":[{"name":"x","_sys":{"cfScheme":`+
 			`{"email":{"type":"EMAIL","title":"E"}}}}],"total":9}`),
 		ok(`{"data":[],"total":0}`))
-	fields, err := c.ContactFields(context.Background())
+	fields, err := c.ContactFields(context.Background(), "")
 	want := map[string]FieldInfo{"email": {Type: "EMAIL", Title: "E"}}
 	if err != nil || !reflect.DeepEqual(fields, want) {
 		t.Fatalf("fields = %v, %v", fields, err)
@@ -496,7 +508,7 @@ func TestContactFields(t *testing.T) {
 	if q := api.requests()[0].Query; q.Get("take") != "1" {
 		t.Fatalf("query = %v", q)
 	}
-	if _, err := c.ContactFields(context.Background()); !errors.Is(err, ErrNoSampleContact) {
+	if _, err := c.ContactFields(context.Background(), ""); !errors.Is(err, ErrNoSampleContact) {
 		t.Fatalf("empty crm: err = %v", err)
 	}
 }

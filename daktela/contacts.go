@@ -80,11 +80,15 @@ func (c *Client) MergeContacts(ctx context.Context, names []string) (Contact, er
 	return out, err
 }
 
-// ContactFields returns the custom fields of the contact form, read from
-// one sample contact's scheme. It returns ErrNoSampleContact when the CRM
-// holds no contact yet.
-func (c *Client) ContactFields(ctx context.Context) (map[string]FieldInfo, error) {
-	p, err := listPage[Contact](ctx, c, contactsEndpoint, ListOptions{}.query(0, 1))
+// ContactFields returns the custom fields of the contact form of database, read from one
+// sample contact's scheme: each CRM database has a form of its own. An empty database reads
+// any contact. It returns ErrNoSampleContact when the database holds no contact yet.
+func (c *Client) ContactFields(ctx context.Context, database string) (map[string]FieldInfo, error) {
+	o := ListOptions{}
+	if database != "" {
+		o.Filters = []Filter{{Field: "database", Operator: "eq", Value: database}}
+	}
+	p, err := listPage[Contact](ctx, c, contactsEndpoint, o.query(0, 1))
 	if err != nil {
 		return nil, err
 	}

@@ -82,6 +82,18 @@ func (c *Client) CRMRecords(ctx context.Context, o ListOptions) iter.Seq2[CRMRec
 	return listAll[CRMRecord](ctx, c, crmRecordsEndpoint, o)
 }
 
+// CRMRecord reads the CRM record called name. A missing record gives an *Error
+// of KindNotFound (see IsNotFound).
+func (c *Client) CRMRecord(ctx context.Context, name string) (CRMRecord, error) {
+	var out CRMRecord
+	u, err := c.recordURL(crmRecordsEndpoint, name)
+	if err != nil {
+		return out, err
+	}
+	err = c.call(ctx, http.MethodGet, u, nil, &out)
+	return out, err
+}
+
 // CreateCRMRecord creates r and returns the record as stored.
 func (c *Client) CreateCRMRecord(ctx context.Context, r CRMRecord) (CRMRecord, error) {
 	var out CRMRecord

@@ -27,7 +27,7 @@ func (c *Client) decodeAnswer(resp *http.Response, method, endpoint string, out 
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		apiErr, _ := decodeEnvelope(bytes.NewReader(body), nil)
 		e.Messages, e.Fields = parseAPIError(apiErr)
-		e.Kind = kindOf(resp.StatusCode, len(e.Fields) > 0)
+		e.Kind = kindOf(resp.StatusCode)
 		e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 		return c.redact(e)
 	}
@@ -39,7 +39,7 @@ func (c *Client) decodeAnswer(resp *http.Response, method, endpoint string, out 
 	}
 	if !emptyError(apiErr) {
 		e.Messages, e.Fields = parseAPIError(apiErr)
-		e.Kind = kindOf(resp.StatusCode, len(e.Fields) > 0)
+		e.Kind = kindOf(resp.StatusCode)
 		return c.redact(e)
 	}
 	return nil

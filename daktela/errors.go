@@ -50,8 +50,10 @@ func (k Kind) String() string {
 }
 
 // kindOf classifies an HTTP status. A 2xx status reaches here only when the
-// envelope carried an error, which Daktela uses for rejected records.
-func kindOf(status int, hasFields bool) Kind {
+// envelope carried an error: whatever its shape, Daktela did not do what was
+// asked, and repeating the same request would meet the same answer, so the
+// record is rejected with the messages rather than retried.
+func kindOf(status int) Kind {
 	switch {
 	case status == http.StatusTooManyRequests:
 		return KindThrottled
@@ -63,7 +65,7 @@ func kindOf(status int, hasFields bool) Kind {
 		return KindAuth
 	case status == http.StatusNotFound:
 		return KindNotFound
-	case status >= 200 && status < 300 && hasFields:
+	case status >= 200 && status < 300:
 		return KindValidation
 	default:
 		return KindOther

@@ -129,9 +129,6 @@ func checkFixture(t *testing.T, c *Client, status int, body []byte, want fixture
 			status, e.Messages, e.Fields, want.messages, want.fields)
 	}
 	wantKind := KindValidation
-	if status == 200 && want.fields == nil {
-		wantKind = KindOther
-	}
 	if e.Kind != wantKind || e.Status != status {
 		t.Fatalf("kind %v status %d, want %v %d", e.Kind, e.Status, wantKind, status)
 	}

@@ -168,9 +168,11 @@ func decodeKeyed[T any](data []byte) ([]T, error) {
 	return out, nil
 }
 
-// listAll pages through endpoint with skip and take until a short page or
-// the reported total. Records changed during the walk may shift between
-// pages; sort on a stable field (e.g. created) when that matters.
+// listAll pages through endpoint with skip and take until the reported total,
+// or, where the answer gives none, until a short page: a server may answer
+// fewer records than asked while more remain. Records changed during the
+// walk may shift between pages; sort on a stable field (e.g. created) when
+// that matters.
 func listAll[T any](
 	ctx context.Context, c *Client, endpoint string, o ListOptions,
 ) iter.Seq2[T, error] {
@@ -193,7 +195,12 @@ func listAll[T any](
 				}
 			}
 			skip += len(p.Data)
-			if len(p.Data) < take || (p.Total > 0 && skip >= p.Total) {
+			switch {
+			case len(p.Data) == 0:
+				return
+			case p.Total > 0 && skip >= p.Total:
+				return
+			case p.Total == 0 && len(p.Data) < take:
 				return
 			}
 		}

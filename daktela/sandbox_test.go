@@ -378,13 +378,16 @@ func TestSandboxMerge(t *testing.T) {
 func TestSandboxMappingCheck(t *testing.T) {
 	ctx := context.Background()
 	sb := newSandbox(t, crm.Options{})
-	if _, err := sb.c.ContactFields(ctx); err != daktela.ErrNoSampleContact {
+	if _, err := sb.c.ContactFields(ctx, "shoptet"); err != daktela.ErrNoSampleContact {
 		t.Fatalf("empty CRM: %v, want ErrNoSampleContact", err)
 	}
 	if _, err := sb.c.CreateContact(ctx, validContact("sample")); err != nil {
 		t.Fatal(err)
 	}
-	fields, err := sb.c.ContactFields(ctx)
+	if _, err := sb.c.ContactFields(ctx, "other"); err != daktela.ErrNoSampleContact {
+		t.Fatalf("a database without contacts: %v, want ErrNoSampleContact", err)
+	}
+	fields, err := sb.c.ContactFields(ctx, "shoptet")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,9 +45,19 @@ func runFields(args []string) error {
 	if err != nil {
 		return err
 	}
-	scheme, err := crm.ContactFields(context.Background())
+	ctx := context.Background()
+	user, err := crm.WhoAmI(ctx)
 	if err != nil {
-		return fmt.Errorf("read the contact form: %w", err)
+		return fmt.Errorf("check the connection to %s: %w", p.Daktela.URL, err)
+	}
+	fmt.Printf("connected to %s as %s\n", p.Daktela.URL, user.Name)
+	scheme, err := crm.ContactFields(ctx, m.Database)
+	if errors.Is(err, daktela.ErrNoSampleContact) {
+		return fmt.Errorf("database %q holds no contact to read its form from: check the "+
+			"mapping's database, or create one contact in it first", m.Database)
+	}
+	if err != nil {
+		return fmt.Errorf("read the contact form of database %q: %w", m.Database, err)
 	}
 	form := make(map[string]mapping.FieldInfo, len(scheme))
 	for k, f := range scheme {
