@@ -88,13 +88,23 @@ func newFlags(name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags and turns a flag error into a usage error.
+// parse parses flags placed before, after or between the positional arguments (`status
+// <id> --address h:p` as well as `status --address h:p <id>`), leaves the positional ones
+// to fs.Args, and turns a flag error into a usage error.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err.Error()}
 		}
-		return usageError{err.Error()}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, positional...))
 }

@@ -115,16 +115,13 @@ func mergeWith(args []string, usage string, d *workflows.Decision) error {
 	if d != nil && d.Approve {
 		fs.StringVar(&exclude, "exclude", "", "group ids not to merge, comma separated (g1,g7)")
 	}
-	id, rest := firstArg(args)
-	if err := parse(fs, rest); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if id == "" && fs.NArg() > 0 {
-		id = fs.Arg(0)
-	}
-	if id == "" {
+	if fs.NArg() != 1 {
 		return usageError{"merge " + usage + ": a workflow id is required"}
 	}
+	id := fs.Arg(0)
 	ctx := context.Background()
 	c, err := conn.dial(ctx)
 	if err != nil {
@@ -156,14 +153,6 @@ func mergeWith(args []string, usage string, d *workflows.Decision) error {
 	}
 	printMergeSummary(sum, id)
 	return nil
-}
-
-// firstArg takes a leading workflow id so that flags may follow it.
-func firstArg(args []string) (string, []string) {
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		return args[0], args[1:]
-	}
-	return "", args
 }
 
 func queryPlan(ctx context.Context, c client.Client, id string) (workflows.MergeSummary, error) {
