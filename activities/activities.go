@@ -120,13 +120,6 @@ func ShopKey(shopURL string) string {
 	return b.String()
 }
 
-// heartbeat records progress when running as an activity; tests call activities directly.
-func heartbeat(ctx context.Context, details ...any) {
-	if activity.IsActivity(ctx) {
-		activity.RecordHeartbeat(ctx, details...)
-	}
-}
-
 // Begin checks the profile's connections and records the start of a run.
 func (a *Activities) Begin(ctx context.Context, run Run) (Shop, error) {
 	c, err := a.conn(run.Profile)
@@ -182,6 +175,10 @@ const (
 	watermarkFullSync   = "fullSync"
 	watermarkFullOrders = "fullOrdersFetched"
 	watermarkFeed       = "feedFetched"
+	// The starts of downloads that may not have finished: a complete order export Shoptet
+	// began to send, and a feed download that may have moved Shoptet's marker.
+	watermarkFullOrdersBegun = "fullOrdersBegun"
+	watermarkFeedBegun       = "feedBegun"
 )
 
 // Key is the shop's namespace in contact names and store rows.

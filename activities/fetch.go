@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/shopsync/shoptet-daktela/mapping"
 	"github.com/shopsync/shoptet-daktela/shoptet"
@@ -36,6 +36,8 @@ type Rejected struct {
 
 // FetchCustomers downloads the customer export into the shop mirror.
 func (a *Activities) FetchCustomers(ctx context.Context, run Run) (Fetched, error) {
+	ctx, stop := keepAlive(ctx)
+	defer stop()
 	c, err := a.conn(run.Profile)
 	if err != nil {
 		return Fetched{}, err
@@ -68,19 +70,26 @@ func (a *Activities) FetchCustomers(ctx context.Context, run Run) (Fetched, erro
 
 // FetchOrders downloads the complete order export into the shop mirror, unless the last
 // complete export is younger than MinFullInterval: Shoptet allows one per 15 minutes, and
-// the mirror already holds it.
+// the mirror already holds it. An export that Shoptet began to send counts against the
+// interval even when its transfer failed, so the retry of a failed download waits for the
+// interval to pass instead of asking again at once.
 func (a *Activities) FetchOrders(ctx context.Context, run Run) (Fetched, error) {
+	ctx, stop := keepAlive(ctx)
+	defer stop()
 	c, err := a.conn(run.Profile)
 	if err != nil {
 		return Fetched{}, err
 	}
 	key := c.Key()
-	if last, ok := a.lastFetch(ctx, key, watermarkFullOrders); ok && time.Since(last) < a.MinFullInterval {
+	done, _ := a.lastFetch(ctx, key, watermarkFullOrders)
+	if age := time.Since(done); age < a.MinFullInterval {
 		note := fmt.Sprintf("orders: the complete export fetched %s ago was reused "+
-			"(Shoptet allows one complete export per %s)", time.Since(last).Round(time.Second),
-			a.MinFullInterval)
-		a.log(ctx, run).Info("orders export reused", "age", time.Since(last).Round(time.Second))
+			"(Shoptet allows one complete export per %s)", age.Round(time.Second), a.MinFullInterval)
+		a.log(ctx, run).Info("orders export reused", "age", age.Round(time.Second))
 		return Fetched{Note: note}, nil
+	}
+	if err := a.fullExportAllowed(ctx, run, key, done); err != nil {
+		return Fetched{}, err
 	}
 	started := time.Now()
 	dl, err := c.Shop.Orders(ctx, shoptet.OrdersQuery{})
@@ -88,47 +97,57 @@ func (a *Activities) FetchOrders(ctx context.Context, run Run) (Fetched, error) 
 		return Fetched{}, classify(err)
 	}
 	defer dl.Close()
+	if err := a.setFetch(ctx, key, watermarkFullOrdersBegun, started); err != nil {
+		return Fetched{}, err
+	}
 	f, err := a.stageOrders(ctx, run, c, dl, "shoptet orders")
 	if err != nil {
 		return Fetched{}, err
 	}
-	if err := a.Store.SetWatermark(ctx, key, watermarkFullOrders, started.UTC().Format(time.RFC3339)); err != nil {
+	if err := a.setFetch(ctx, key, watermarkFullOrders, started); err != nil {
 		return Fetched{}, err
 	}
 	a.log(ctx, run).Info("orders fetched", "orders", f.Records, "rejected", f.Rejected)
 	return f, nil
 }
 
+// fullExportAllowed returns a retryable error that sets the next attempt at the end of the
+// interval when a complete export began less than MinFullInterval ago and did not finish.
+func (a *Activities) fullExportAllowed(ctx context.Context, run Run, key string, done time.Time) error {
+	begun, ok := a.lastFetch(ctx, key, watermarkFullOrdersBegun)
+	if !ok || !begun.After(done) {
+		return nil
+	}
+	wait := a.MinFullInterval - time.Since(begun)
+	if wait <= 0 {
+		return nil
+	}
+	wait = wait.Round(time.Second) + time.Second
+	a.log(ctx, run).Info("orders export waits for shoptet's interval", "wait", wait)
+	msg := fmt.Sprintf("orders: a complete export began %s ago and did not finish; Shoptet "+
+		"allows one per %s, so the next attempt waits %s", time.Since(begun).Round(time.Second),
+		a.MinFullInterval, wait)
+	return temporal.NewApplicationErrorWithOptions(msg, ErrTooSoon,
+		temporal.ApplicationErrorOptions{NextRetryDelay: wait})
+}
+
 // FetchFeed reads the orders created or changed since the last fetch. With a feed hash it
 // downloads the "only new or updated" feed, whose download moves Shoptet's marker: the raw
 // bytes are stored before they are parsed, and a retry parses the stored copy instead of
-// downloading again. Without one it asks the order export for updateTimeFrom with an overlap.
+// downloading again. When an earlier feed download (of this run or of one that failed) began
+// and its fetch never finished, the marker may have moved past orders that were never read,
+// so the orders changed since the last finished fetch are read as well, through the order
+// export's updateTimeFrom form. Without a feed hash only that form is used.
 func (a *Activities) FetchFeed(ctx context.Context, run Run) (Fetched, error) {
+	ctx, stop := keepAlive(ctx)
+	defer stop()
 	c, err := a.conn(run.Profile)
 	if err != nil {
 		return Fetched{}, err
 	}
 	key := c.Key()
 	started := time.Now()
-	var body io.Reader
-	var note string
-	var reconciled Fetched
-	if c.HasFeed {
-		raw, fresh, err := a.feedBytes(ctx, run, c)
-		if err != nil {
-			return Fetched{}, err
-		}
-		body = bytes.NewReader(raw)
-		if fresh && retried(ctx) {
-			// An earlier attempt may have moved Shoptet's feed marker and lost the download
-			// before it was stored: read what changed since the last good fetch as well.
-			if reconciled, err = a.updatedSince(ctx, run, c, key); err != nil {
-				return Fetched{}, err
-			}
-			note = fmt.Sprintf("orders: a feed download was lost, %d orders re-read with "+
-				"updateTimeFrom", reconciled.Records)
-		}
-	} else {
+	if !c.HasFeed {
 		f, err := a.updatedSince(ctx, run, c, key)
 		if err != nil {
 			return Fetched{}, err
@@ -136,20 +155,51 @@ func (a *Activities) FetchFeed(ctx context.Context, run Run) (Fetched, error) {
 		f.Note = "orders: no feed hash configured, read the orders updated since the last fetch"
 		return a.fetchedFeed(ctx, run, key, started, f)
 	}
-	f, err := a.stageOrders(ctx, run, c, body, "shoptet feed")
+	done, _ := a.lastFetch(ctx, key, watermarkFeed)
+	begun, _ := a.lastFetch(ctx, key, watermarkFeedBegun)
+	lost := begun.After(done)
+	raw, err := a.feedBytes(ctx, run, c, key, started)
 	if err != nil {
 		return Fetched{}, err
 	}
-	f.Records += reconciled.Records
-	f.Rejected += reconciled.Rejected
-	f.Note = note
+	f, err := a.stageOrders(ctx, run, c, bytes.NewReader(raw), "shoptet feed")
+	if err != nil {
+		var pe *shoptet.ParseError
+		if errors.As(err, &pe) {
+			// A copy that is not well-formed XML (a transfer that ended early without an
+			// error) would fail every retry the same way: the next attempt downloads anew and,
+			// since this fetch did not finish, also reads what changed since the last one.
+			if derr := a.Store.DeleteBlob(ctx, feedBlob(run)); derr != nil {
+				return Fetched{}, derr
+			}
+		}
+		return Fetched{}, err
+	}
+	if lost {
+		// After the feed, so that these newer copies of an order are the ones kept.
+		caught, err := a.updatedSince(ctx, run, c, key)
+		if err != nil {
+			return Fetched{}, err
+		}
+		f.Records += caught.Records
+		f.Rejected += caught.Rejected
+		f.Note = fmt.Sprintf("orders: an earlier feed download did not finish, %d orders "+
+			"changed since the last finished fetch were re-read with updateTimeFrom", caught.Records)
+	}
 	return a.fetchedFeed(ctx, run, key, started, f)
 }
 
-// fetchedFeed moves the feed watermark after a successful fetch.
+// feedKeep is how long raw feed downloads stay in the store after a finished fetch, for
+// looking into what Shoptet sent.
+const feedKeep = 7 * 24 * time.Hour
+
+// fetchedFeed moves the feed watermark after a successful fetch and drops old raw copies.
 func (a *Activities) fetchedFeed(ctx context.Context, run Run, key string, started time.Time, f Fetched) (Fetched, error) {
-	if err := a.Store.SetWatermark(ctx, key, watermarkFeed, started.UTC().Format(time.RFC3339)); err != nil {
+	if err := a.setFetch(ctx, key, watermarkFeed, started); err != nil {
 		return Fetched{}, err
+	}
+	if _, err := a.Store.DeleteBlobsBefore(ctx, feedBlobPrefix, started.Add(-feedKeep)); err != nil {
+		a.log(ctx, run).Warn("old feed downloads not removed", "error", err)
 	}
 	a.log(ctx, run).Info("feed fetched", "orders", f.Records, "rejected", f.Rejected)
 	return f, nil
@@ -170,37 +220,49 @@ func (a *Activities) updatedSince(ctx context.Context, run Run, c *Conn, key str
 	return a.stageOrders(ctx, run, c, dl, "shoptet orders updated")
 }
 
-func retried(ctx context.Context) bool {
-	return activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt > 1
-}
+const feedBlobPrefix = "feed/"
+
+func feedBlob(run Run) string { return feedBlobPrefix + run.ID }
 
 // feedBytes returns the run's feed download: the stored copy when an earlier attempt kept
-// one, else a new download, stored before anything parses it. fresh tells which.
-func (a *Activities) feedBytes(ctx context.Context, run Run, c *Conn) (raw []byte, fresh bool, err error) {
-	blobKey := "feed/" + run.ID
-	raw, err = a.Store.Blob(ctx, blobKey)
+// one, else a new download, stored before anything parses it.
+func (a *Activities) feedBytes(ctx context.Context, run Run, c *Conn, key string, started time.Time) ([]byte, error) {
+	raw, err := a.Store.Blob(ctx, feedBlob(run))
 	if err == nil {
 		a.log(ctx, run).Info("feed re-read from the stored download", "bytes", len(raw))
-		return raw, false, nil
+		return raw, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
-		return nil, false, err
+		return nil, err
+	}
+	// Recorded before the request: whether a failed download moves Shoptet's marker is not
+	// known, so any download that began counts as one that may have. It is the fetch's start,
+	// the value the finished fetch records, so that only an unfinished one stands out.
+	if err := a.setFetch(ctx, key, watermarkFeedBegun, started); err != nil {
+		return nil, err
 	}
 	dl, err := c.Shop.Feed(ctx)
 	if err != nil {
-		return nil, false, classify(err)
+		return nil, classify(err)
 	}
 	defer dl.Close()
-	raw, err = io.ReadAll(io.LimitReader(dl, maxFeedBytes))
+	raw, err = io.ReadAll(io.LimitReader(dl, maxFeedBytes+1))
 	if err != nil {
-		return nil, false, classify(err)
+		return nil, classify(err)
 	}
-	if err := a.Store.PutBlob(ctx, blobKey, raw); err != nil {
-		return nil, false, fmt.Errorf("keep the feed download: %w", err)
+	if len(raw) > maxFeedBytes {
+		return nil, configError(fmt.Errorf("orders feed: the download is larger than %d MiB; "+
+			"run a full sync, which reads the order export as a stream", maxFeedBytes>>20))
+	}
+	if err := a.Store.PutBlob(ctx, feedBlob(run), raw); err != nil {
+		return nil, fmt.Errorf("keep the feed download: %w", err)
 	}
 	// Read back what was stored: if an earlier attempt stored a copy first, that one wins.
-	raw, err = a.Store.Blob(ctx, blobKey)
-	return raw, true, err
+	return a.Store.Blob(ctx, feedBlob(run))
+}
+
+func (a *Activities) setFetch(ctx context.Context, key, name string, t time.Time) error {
+	return a.Store.SetWatermark(ctx, key, name, t.UTC().Format(time.RFC3339Nano))
 }
 
 func (a *Activities) lastFetch(ctx context.Context, shop, name string) (time.Time, bool) {

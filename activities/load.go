@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +24,8 @@ import (
 // agents added. Persons already handled by an earlier attempt of the batch are skipped, so a
 // retry after a crash neither duplicates a contact nor reports it twice.
 func (a *Activities) Load(ctx context.Context, b Batch) (Loaded, error) {
+	ctx, stop := keepAlive(ctx)
+	defer stop()
 	c, err := a.conn(b.Run.Profile)
 	if err != nil {
 		return Loaded{}, err
@@ -131,7 +134,7 @@ feed:
 
 func (l *loader) one(ctx context.Context, p *store.Person) error {
 	if p.Action != "" {
-		l.count(p.Action)
+		l.count(ctx, p.Action)
 		return nil
 	}
 	var st staged
@@ -153,7 +156,7 @@ func (l *loader) one(ctx context.Context, p *store.Person) error {
 	if err != nil {
 		return err
 	}
-	l.count(o.Action)
+	l.count(ctx, o.Action)
 	return l.record(ctx, o, false)
 }
 
@@ -223,36 +226,97 @@ func (l *loader) write(ctx context.Context, p *store.Person, next mapping.Fields
 	if l.run.DryRun {
 		return &store.Outcome{Action: ActionWouldUpdate}, nil
 	}
-	ct := contactOf(merged, p.Contact, "")
-	err = l.call(ctx, func() (err error) {
-		_, err = l.c.CRM.UpdateContact(ctx, ct)
+	return l.send(ctx, ActionUpdated, p, next, merged, fieldsOf(existing), func(f mapping.Fields) error {
+		_, err := l.c.CRM.UpdateContact(ctx, contactOf(f, p.Contact, ""))
 		return err
 	})
-	if msg, rejected := rejection(err); rejected {
-		return &store.Outcome{Action: ActionRejected, Message: msg}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return l.remember(ActionUpdated, p, next)
 }
 
 func (l *loader) create(ctx context.Context, p *store.Person, next mapping.Fields) (*store.Outcome, error) {
 	if l.run.DryRun {
 		return &store.Outcome{Action: ActionWouldCreate}, nil
 	}
-	ct := contactOf(next, p.Contact, l.c.Mapping.Database)
-	err := l.call(ctx, func() error {
-		_, err := l.c.CRM.CreateContact(ctx, ct)
+	return l.send(ctx, ActionCreated, p, next, next, nil, func(f mapping.Fields) error {
+		_, err := l.c.CRM.CreateContact(ctx, contactOf(f, p.Contact, l.c.Mapping.Database))
 		return err
 	})
-	if msg, rejected := rejection(err); rejected {
+}
+
+// send writes fields with write and returns the outcome. When Daktela refuses values of
+// custom fields and nothing else (a malformed e-mail, say), the contact is written once more
+// without the values the sync brought, keeping those of existing, so that the person still
+// reaches the agents; what was left out is recorded with Daktela's words. Any other refusal
+// rejects the person.
+func (l *loader) send(ctx context.Context, action string, p *store.Person, next, fields,
+	existing mapping.Fields, write func(mapping.Fields) error) (*store.Outcome, error) {
+	err := l.call(ctx, func() error { return write(fields) })
+	msg, rejected := rejection(err)
+	if !rejected {
+		if err != nil {
+			return nil, err
+		}
+		return l.remember(action, p, next)
+	}
+	kept, left := withoutRefused(fields, existing, refusedCustomFields(err))
+	if left == "" {
 		return &store.Outcome{Action: ActionRejected, Message: msg}, nil
+	}
+	err = l.call(ctx, func() error { return write(kept) })
+	if msg2, rejected := rejection(err); rejected {
+		return &store.Outcome{Action: ActionRejected, Message: msg + " | " + msg2}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return l.remember(ActionCreated, p, next)
+	o, err := l.remember(action, p, next)
+	if o != nil {
+		o.Message = "written without " + left + ": " + msg
+	}
+	return o, err
+}
+
+// refusedCustomFields returns the custom fields a validation error names when it names
+// nothing else; nil when it names any standard field or carries a message of its own.
+func refusedCustomFields(err error) []string {
+	de, ok := daktela.AsError(err)
+	if !ok || de.Kind != daktela.KindValidation || len(de.Messages) > 0 || len(de.Fields) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(de.Fields))
+	for k := range de.Fields {
+		if !strings.HasPrefix(k, customPrefix) {
+			return nil
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// withoutRefused drops from fields the values of the refused keys that existing does not
+// hold, and says what it dropped ("customFields.email [a.@b.cz]"); "" when nothing was.
+func withoutRefused(fields, existing mapping.Fields, refused []string) (mapping.Fields, string) {
+	kept := make(mapping.Fields, len(fields))
+	for k, v := range fields {
+		kept[k] = v
+	}
+	var left []string
+	for _, k := range refused {
+		var stay, gone []string
+		for _, v := range fields[k] {
+			if slices.Contains(existing[k], v) {
+				stay = append(stay, v)
+			} else {
+				gone = append(gone, v)
+			}
+		}
+		if len(gone) == 0 {
+			continue
+		}
+		kept[k] = stay
+		left = append(left, fmt.Sprintf("%s %v", k, gone))
+	}
+	return kept, strings.Join(left, ", ")
 }
 
 // remember is an outcome that also records what the contact now holds, so that the next
@@ -296,7 +360,7 @@ func (l *loader) call(ctx context.Context, fn func() error) error {
 	}
 }
 
-func (l *loader) count(action string) {
+func (l *loader) count(ctx context.Context, action string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch action {
@@ -311,7 +375,7 @@ func (l *loader) count(action string) {
 	}
 	l.done++
 	if l.done%200 == 0 {
-		heartbeat(context.Background(), l.done)
+		heartbeat(ctx, l.done)
 	}
 }
 

@@ -42,6 +42,8 @@ func (m MergeApplied) Add(o MergeApplied) MergeApplied {
 // attempt merged it and was lost before it could record so). Only contacts of the plan that
 // still exist are ever named in a merge.
 func (a *Activities) ApplyMerge(ctx context.Context, b MergeBatch) (MergeApplied, error) {
+	ctx, stop := keepAlive(ctx)
+	defer stop()
 	c, err := a.conn(b.Run.Run.Profile)
 	if err != nil {
 		return MergeApplied{}, err

@@ -25,23 +25,52 @@ func (l *loader) orderRecords(ctx context.Context, p *store.Person, st staged, o
 		name := p.Contact + "_order_" + ord.ID
 		r := daktela.CRMRecord{Name: name, Type: cfg.Type, Stage: cfg.Stage, Contact: p.Contact,
 			Title: truncate("Objednávka "+ord.Code, 128), Description: orderDescription(ord, l.c.ShopURL)}
-		err := l.call(ctx, func() error {
-			_, err := l.c.CRM.CreateCRMRecord(ctx, r)
-			return err
-		})
-		if msg, rejected := rejection(err); rejected && !strings.Contains(msg, "name") {
+		made, err := l.createRecord(ctx, r)
+		if msg, rejected := rejection(err); rejected {
 			o.Message = strings.TrimPrefix(o.Message+" | order "+ord.Code+": "+msg, " | ")
 			continue
-		} else if err != nil && !rejected {
+		}
+		if err != nil {
 			return err
 		}
-		// A record that exists already under its name was made by an earlier attempt.
 		if o.Records == nil {
 			o.Records = map[string]string{}
 		}
-		o.Records[ord.ID] = name
+		o.Records[ord.ID] = made
 	}
 	return nil
+}
+
+// createRecord creates r and returns the name it is stored under. A refused create is read
+// back by name: a record that exists under it was made by an earlier attempt that did not
+// live to record so, and counts as made; otherwise the refusal stands.
+func (l *loader) createRecord(ctx context.Context, r daktela.CRMRecord) (string, error) {
+	var out daktela.CRMRecord
+	err := l.call(ctx, func() (err error) {
+		out, err = l.c.CRM.CreateCRMRecord(ctx, r)
+		return err
+	})
+	if _, rejected := rejection(err); rejected {
+		var existing daktela.CRMRecord
+		rerr := l.call(ctx, func() (err error) {
+			existing, err = l.c.CRM.CRMRecord(ctx, r.Name)
+			return err
+		})
+		switch {
+		case rerr == nil && existing.Contact == r.Contact:
+			return r.Name, nil
+		case rerr != nil && !daktela.IsNotFound(rerr):
+			return "", rerr
+		}
+		return "", err
+	}
+	if err != nil {
+		return "", err
+	}
+	if out.Name != "" {
+		return out.Name, nil
+	}
+	return r.Name, nil
 }
 
 func orderDescription(o orderRef, shopURL string) string {

@@ -18,6 +18,8 @@ const reportChunk = 5000
 // WriteReport writes the run's XLSX merge report from the staged persons and notes, keeps it
 // in the store (so any worker can serve it) and returns its download link.
 func (a *Activities) WriteReport(ctx context.Context, req ReportRequest) (ReportRef, error) {
+	ctx, stop := keepAlive(ctx)
+	defer stop()
 	c, err := a.conn(req.Run.Profile)
 	if err != nil {
 		return ReportRef{}, err
@@ -48,7 +50,7 @@ func (a *Activities) WriteReport(ctx context.Context, req ReportRequest) (Report
 }
 
 func (a *Activities) fillReport(ctx context.Context, w *report.Writer, run Run, shopURL string) ([]report.Count, error) {
-	var persons, orders int64
+	var persons, orders, partial int64
 	actions := map[string]int64{}
 	for from := 0; ; from += reportChunk {
 		n := 0
@@ -56,6 +58,9 @@ func (a *Activities) fillReport(ctx context.Context, w *report.Writer, run Run, 
 			n++
 			persons++
 			actions[p.Action]++
+			if p.Message != "" && p.Action != ActionRejected {
+				partial++
+			}
 			k, err := writePerson(w, p, shopURL)
 			orders += int64(k)
 			return err
@@ -83,6 +88,8 @@ func (a *Activities) fillReport(ctx context.Context, w *report.Writer, run Run, 
 			counts = append(counts, report.Count{Name: "Contacts " + act, Value: actions[act]})
 		}
 	}
+	counts = append(counts, report.Count{Name: "Contacts written without values Daktela refused",
+		Value: partial})
 	counts = append(counts, report.Count{Name: "Conflicts", Value: conflicts},
 		report.Count{Name: "Shoptet records not read", Value: rejected})
 	return counts, nil

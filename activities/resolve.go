@@ -55,6 +55,8 @@ type Conflict struct {
 // Daktela contact (keeping the name the identity map already gave it) and stages the
 // persons of the run with the fields the mapping renders for them.
 func (a *Activities) Resolve(ctx context.Context, run Run) (Resolved, error) {
+	ctx, stop := keepAlive(ctx)
+	defer stop()
 	c, err := a.conn(run.Profile)
 	if err != nil {
 		return Resolved{}, err

@@ -114,3 +114,7 @@ const (
 	ErrConfig = "ConfigError"
 	ErrNoFull = "NoFullSyncError"
 )
+
+// ErrTooSoon is the error type of a fetch that must wait for Shoptet's interval between two
+// complete exports; it is retried, after the delay it carries.
+const ErrTooSoon = "TooSoonError"

@@ -16,9 +16,9 @@ import (
 const badEmailMessage = "E-mail není ve správném formátu"
 
 // TestDrillCRMRejects puts orders with e-mails Daktela refuses (one "@", yet a dot before it
-// and a doubled dot in the domain) into the shop. Their persons must be rejected, listed on
-// the report's Rejected sheet with Daktela's message verbatim, and the rest of the run must
-// go through. The shop also has orders whose billing name the CRM's form refuses as it
+// and a doubled dot in the domain) into the shop. Their persons must reach contacts written
+// without the refused e-mail, each listed on the report's Rejected sheet with Daktela's
+// message verbatim, and the rest of the run must go through. The shop also has orders whose billing name the CRM's form refuses as it
 // stands (none at all, longer than a name field, control characters): the mapping cleans
 // those, so their persons must reach contacts that the CRM accepted.
 func TestDrillCRMRejects(t *testing.T) {
@@ -32,9 +32,9 @@ func TestDrillCRMRejects(t *testing.T) {
 		t.Fatalf("FullSync: %v", err)
 	}
 	end := st.checkEndState()
-	if end.rejectedPersons != bad || sum.Rejected != bad {
-		t.Fatalf("refused persons in the shop %d, rejected in the summary %d, want %d",
-			end.rejectedPersons, sum.Rejected, bad)
+	if end.withoutEmail != bad || sum.Rejected != 0 {
+		t.Fatalf("contacts without the refused e-mail %d, want %d; rejected in the summary %d, "+
+			"want 0", end.withoutEmail, bad, sum.Rejected)
 	}
 	rows := st.reportSheets(w.Store(), r.GetRunID())["Rejected"]
 	if len(rows) == 0 {
@@ -52,8 +52,9 @@ func TestDrillCRMRejects(t *testing.T) {
 			strings.Join(daktela, "\n"))
 	}
 	for _, line := range daktela {
-		if !strings.Contains(line, badEmailMessage) {
-			t.Errorf("rejected row without Daktela's message %q: %s", badEmailMessage, line)
+		if !strings.Contains(line, badEmailMessage) || !strings.Contains(line, "written without customFields.email [") {
+			t.Errorf("rejected row without Daktela's message %q and the value left out: %s",
+				badEmailMessage, line)
 		}
 	}
 	t.Logf("header %v; first row %s", rows[0], daktela[0])
@@ -78,8 +79,8 @@ func TestDrillCRMRejects(t *testing.T) {
 		t.Fatalf("%d persons with odd names reached a contact, want %d", len(cleaned), odd)
 	}
 	sort.Strings(cleaned)
-	pass(t, "crm-rejects", "%s; %d persons with a malformed e-mail rejected, each on the "+
-		"Rejected sheet with Daktela's message %q; %d persons with an empty, over-long or "+
+	pass(t, "crm-rejects", "%s; %d persons with a malformed e-mail loaded without it, each "+
+		"e-mail on the Rejected sheet with Daktela's message %q; %d persons with an empty, over-long or "+
 		"control-character name loaded with cleaned titles %s", end, bad, badEmailMessage,
 		odd, strings.Join(cleaned, ", "))
 }

@@ -185,11 +185,11 @@ func (s *Store) GetRun(ctx context.Context, id string) (Run, error) {
 	return r, err
 }
 
-// ScanRejectedPersons calls fn with the contact and message of each person of a run that
-// Daktela rejected.
+// ScanRejectedPersons calls fn with the contact and message of each person of a run whose
+// record Daktela refused, in whole or in part (a contact written without a refused value).
 func (s *Store) ScanRejectedPersons(ctx context.Context, run string, fn func(contact, message string) error) error {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT contact, message FROM run_persons
-		WHERE run = ? AND action = 'rejected' ORDER BY idx`), run)
+		WHERE run = ? AND message <> '' ORDER BY idx`), run)
 	if err != nil {
 		return err
 	}

@@ -148,6 +148,23 @@ func (s *Store) PutBlob(ctx context.Context, key string, data []byte) error {
 	return err
 }
 
+// DeleteBlob removes what key holds, if anything, so that the next PutBlob stores anew.
+func (s *Store) DeleteBlob(ctx context.Context, key string) error {
+	_, err := s.db.ExecContext(ctx, s.q(`DELETE FROM blobs WHERE key = ?`), key)
+	return err
+}
+
+// DeleteBlobsBefore removes the blobs under prefix stored before t and returns how many.
+// The prefix is a key's kind ("feed/"), which holds no LIKE wildcard.
+func (s *Store) DeleteBlobsBefore(ctx context.Context, prefix string, t time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM blobs WHERE key LIKE ? AND created < ?`),
+		prefix+"%", t.UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // Blob returns the bytes stored under key, or ErrNotFound.
 func (s *Store) Blob(ctx context.Context, key string) ([]byte, error) {
 	var data []byte
