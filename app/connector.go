@@ -4,8 +4,10 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"sync"
 	"time"
 
@@ -52,6 +54,23 @@ func (c *Connector) Conn(profile string) (*activities.Conn, error) {
 	}
 	c.conns[profile] = conn
 	return conn, nil
+}
+
+// Check builds the connections of every profile, so that a worker reports a wrong setting
+// (and logs each suspicious one) when it starts rather than at its first sync.
+func (c *Connector) Check() error {
+	names := make([]string, 0, len(c.cfg.Profiles))
+	for name := range c.cfg.Profiles {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var errs []error
+	for _, name := range names {
+		if _, err := c.Conn(name); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (c *Connector) build(p config.Profile) (*activities.Conn, error) {

@@ -89,7 +89,11 @@ func dev(ctx context.Context, f devFlags) error {
 		return fmt.Errorf("connect to the embedded engine: %w", err)
 	}
 	defer c.Close()
-	w, err := app.NewWorker(ctx, c, cfg, app.NewConnector(cfg, logger), logger)
+	conn := app.NewConnector(cfg, logger)
+	if err := conn.Check(); err != nil {
+		return err
+	}
+	w, err := app.NewWorker(ctx, c, cfg, conn, logger)
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,10 @@ func run() error {
 		}
 		logger.Info("sandbox serving", "shop", sb.ShopURL, "crm", sb.CRMURL)
 	}
+	conn := app.NewConnector(cfg, logger)
+	if err := conn.Check(); err != nil {
+		return err
+	}
 
 	opts, err := envconfig.LoadDefaultClientOptions()
 	if err != nil {
@@ -80,7 +84,7 @@ func run() error {
 	}
 	defer c.Close()
 
-	w, err := app.NewWorker(ctx, c, cfg, app.NewConnector(cfg, logger), logger)
+	w, err := app.NewWorker(ctx, c, cfg, conn, logger)
 	if err != nil {
 		return err
 	}
