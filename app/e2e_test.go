@@ -183,6 +183,21 @@ func TestFullSyncOneContactPerPerson(t *testing.T) {
 	if sum2.Unchanged != truth.Persons() || sum2.Created+sum2.Updated != 0 {
 		t.Errorf("rerun summary: %+v", sum2)
 	}
+	t.Logf("%d orders of %d persons: %d contacts, one per person, every order on one; %d "+
+		"shared-phone conflicts left unmerged; first sync %d POSTs and no read; rerun %d calls",
+		truth.Orders(), truth.Persons(), len(e.sb.CRM.Contacts()), sum.Conflicts,
+		calls["POST contacts"], totalCalls(e.sb.CRM.Counters()))
+}
+
+// totalCalls adds up the CRM's request counters by method and endpoint.
+func totalCalls(counters map[string]int64) int64 {
+	var n int64
+	for k, v := range counters {
+		if strings.Contains(k, " ") { // "POST contacts"; status counters ("400") are not calls
+			n += v
+		}
+	}
+	return n
 }
 
 func (e *env) checkReport(runID string) {
@@ -423,6 +438,8 @@ func TestScheduledIncrementalSyncDeliversNewOrder(t *testing.T) {
 		}
 		for _, link := range c.CustomFields["shoptet_orders"] {
 			if strings.HasSuffix(link, "?id="+added[0]) {
+				t.Logf("schedule run %s attached new order %s to contact %s (%d updated, %d "+
+					"created)", wfID, added[0], contact, sum.Updated, sum.Created)
 				return
 			}
 		}

@@ -150,6 +150,37 @@ func TestBlobFirstCopyWins(t *testing.T) {
 	})
 }
 
+func TestBlobsDeleted(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		for _, k := range []string{"feed/old", "report/old"} {
+			if err := s.PutBlob(ctx, k, []byte("x")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cut := time.Now().Add(time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
+		s.PutBlob(ctx, "feed/new", []byte("y"))
+		n, err := s.DeleteBlobsBefore(ctx, "feed/", cut)
+		if err != nil || n != 1 {
+			t.Fatalf("DeleteBlobsBefore = %d, %v; want the one old feed copy", n, err)
+		}
+		for k, kept := range map[string]bool{"feed/old": false, "report/old": true, "feed/new": true} {
+			if _, err := s.Blob(ctx, k); errors.Is(err, ErrNotFound) == kept {
+				t.Errorf("%s kept = %v, want %v", k, !kept, kept)
+			}
+		}
+		// A deleted key can be stored anew.
+		if err := s.DeleteBlob(ctx, "feed/new"); err != nil {
+			t.Fatal(err)
+		}
+		s.PutBlob(ctx, "feed/new", []byte("z"))
+		if b, err := s.Blob(ctx, "feed/new"); err != nil || string(b) != "z" {
+			t.Errorf("blob after delete and put = %q, %v", b, err)
+		}
+	})
+}
+
 func TestRunPersonsAndNotes(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
