@@ -50,7 +50,7 @@ func (a *Activities) FetchCustomers(ctx context.Context, run Run) (Fetched, erro
 	defer dl.Close()
 	dec, err := shoptet.NewCustomerDecoder(c.Customers, dl)
 	if err != nil {
-		return Fetched{}, classify(err)
+		return Fetched{}, contentError(classify(err))
 	}
 	st := newStager(a.Store, c.Key(), run, "shoptet customers")
 	cc, now := c.Mapping.CountryCode, time.Now()
@@ -62,7 +62,7 @@ func (a *Activities) FetchCustomers(ctx context.Context, run Run) (Fetched, erro
 		return err
 	})
 	if err != nil {
-		return Fetched{}, err
+		return Fetched{}, contentError(err)
 	}
 	log.Info("customers fetched", "customers", st.records, "rejected", st.rejected)
 	return Fetched{Records: st.records, Rejected: st.rejected}, nil
@@ -102,13 +102,25 @@ func (a *Activities) FetchOrders(ctx context.Context, run Run) (Fetched, error) 
 	}
 	f, err := a.stageOrders(ctx, run, c, dl, "shoptet orders")
 	if err != nil {
-		return Fetched{}, err
+		return Fetched{}, contentError(err)
 	}
 	if err := a.setFetch(ctx, key, watermarkFullOrders, started); err != nil {
 		return Fetched{}, err
 	}
 	a.log(ctx, run).Info("orders fetched", "orders", f.Records, "rejected", f.Rejected)
 	return f, nil
+}
+
+// contentError makes a parse fault of a complete export final: the same export fails the
+// same way on every download, and each retry of the orders would first wait out Shoptet's
+// interval. An export that was cut short is a broken transfer and stays retryable.
+func contentError(err error) error {
+	var pe *shoptet.ParseError
+	if !errors.As(err, &pe) || pe.CutShort() {
+		return err
+	}
+	return configError(fmt.Errorf("%w: check that the link is the %s export and, for "+
+		"orders, that its template is Shoptet's XML format", err, pe.Export))
 }
 
 // fullExportAllowed returns a retryable error that sets the next attempt at the end of the

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
@@ -187,5 +188,47 @@ func TestStoredFeedThatDoesNotParseIsDownloadedAgain(t *testing.T) {
 	if f.Records != 80 || e.srv.Requests("feed") != 1 {
 		t.Errorf("the attempt after: %d orders from %d feed downloads, want 80 from 1",
 			f.Records, e.srv.Requests("feed"))
+	}
+}
+
+// TestExportContentFaultIsFinal checks that an order export that is not the XML the sync
+// reads fails without retries, naming the export and what to check, while one cut short
+// stays retryable.
+func TestExportContentFaultIsFinal(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		final      bool
+	}{
+		{"wrong root", `<?xml version="1.0"?><PRODUCTS><PRODUCT/></PRODUCTS>`, true},
+		{"broken markup", "<ORDERS><ORDER><ORDER_ID>1</ORDER_ID></ORDER><ORDER <</ORDERS>", true},
+		{"cut short", "<ORDERS><ORDER><ORDER_ID>1</ORDER_ID></ORDER><ORDER><CODE>2", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Write([]byte(tt.body))
+			}))
+			defer srv.Close()
+			shop, err := shoptet.NewClient(shoptet.Config{BaseURL: srv.URL, OrdersHash: "h", CustomersHash: "h"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			a := &Activities{Store: st, Connector: oneConn{&Conn{ShopURL: srv.URL, Shop: shop,
+				Mapping: mapping.Default()}}}
+			_, err = a.FetchOrders(context.Background(), Run{ID: "r1"})
+			var ae *temporal.ApplicationError
+			final := errors.As(err, &ae) && ae.NonRetryable()
+			if err == nil || final != tt.final {
+				t.Fatalf("error %v: final %v, want %v", err, final, tt.final)
+			}
+			if final && (!strings.Contains(err.Error(), "orders export") ||
+				!strings.Contains(err.Error(), "template")) {
+				t.Errorf("the error does not name the export and what to check: %v", err)
+			}
+		})
 	}
 }

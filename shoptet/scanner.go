@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf8"
@@ -585,14 +586,14 @@ func (s *scanner) readErrOrEOF() error {
 	if s.readErr != nil && s.readErr != io.EOF {
 		return s.readErr
 	}
-	return s.syntax(errors.New("unexpected EOF"))
+	return s.syntax(io.ErrUnexpectedEOF)
 }
 
 func (s *scanner) eofIn(what string) error {
 	if s.readErr != nil && s.readErr != io.EOF {
 		return s.readErr
 	}
-	return s.syntax(errors.New("unexpected EOF in " + what))
+	return s.syntax(fmt.Errorf("%w in %s", io.ErrUnexpectedEOF, what))
 }
 
 // atEOF is reached with no input left outside any markup.

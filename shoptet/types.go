@@ -1,7 +1,9 @@
 package shoptet
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -93,3 +95,8 @@ func (e *ParseError) Error() string {
 
 // Unwrap returns the underlying syntax or read error.
 func (e *ParseError) Unwrap() error { return e.Err }
+
+// CutShort reports whether the export ended before its document did: a transfer that
+// stopped early without a read error, which a new download may mend. Any other parse fault
+// is in the content and repeats on every download.
+func (e *ParseError) CutShort() bool { return errors.Is(e.Err, io.ErrUnexpectedEOF) }

@@ -73,7 +73,8 @@ func (t *tagStack) eof() error {
 	case !t.root:
 		return errors.New("no XML element in the export")
 	case len(t.stack) > 0:
-		return fmt.Errorf("export ends inside <%s>; it was cut short", t.stack[len(t.stack)-1])
+		return fmt.Errorf("export ends inside <%s>; it was cut short (%w)", t.stack[len(t.stack)-1],
+			io.ErrUnexpectedEOF)
 	}
 	return io.EOF
 }
@@ -156,6 +157,8 @@ func (r *xmlReader) tokenError(err error) error {
 			return r.syntax(err)
 		}
 		return io.EOF
+	case errors.As(err, &se) && se.Msg == io.ErrUnexpectedEOF.Error():
+		return &ParseError{Export: r.export, Line: se.Line, Err: io.ErrUnexpectedEOF}
 	case errors.As(err, &se):
 		return &ParseError{Export: r.export, Line: se.Line, Err: errors.New(se.Msg)}
 	}
