@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strings"
 )
@@ -116,7 +117,7 @@ func checkBaseURL(raw string) (warnings []string, problem string) {
 		return nil, "must be the shop address only, not an export link " +
 			"(copy the hash into its own setting)"
 	}
-	if u.Scheme == "http" {
+	if u.Scheme == "http" && !loopback(u.Hostname()) {
 		warnings = append(warnings, "BaseURL uses http: export hashes would travel unencrypted")
 	}
 	if u.Path != "" {
@@ -194,4 +195,14 @@ func secretState(s string) string {
 		return "unset"
 	}
 	return "set"
+}
+
+// loopback reports whether host is this machine, where plain http (the sandbox shop) does
+// not leave it.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -34,8 +34,10 @@ func TestConfigValidate(t *testing.T) {
 			settings: []string{"OrdersHash"}},
 		{name: "short hash warns", change: func(c *Config) { c.OrdersFeedHash = "abc123" },
 			warning: "OrdersFeedHash is 6 characters"},
-		{name: "http warns", change: func(c *Config) { c.BaseURL = "http://localhost:8080" },
+		{name: "http warns", change: func(c *Config) { c.BaseURL = "http://shop.example.cz" },
 			warning: "unencrypted"},
+		{name: "http on this machine does not warn",
+			change: func(c *Config) { c.BaseURL = "http://127.0.0.1:8240" }},
 		{name: "partner id warns", change: func(c *Config) { c.PartnerID = "x" },
 			warning: "PartnerID"},
 	}
