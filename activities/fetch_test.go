@@ -28,13 +28,13 @@ const ordersWithOneBad = `<?xml version="1.0" encoding="utf-8"?>
  <ORDER><ORDER_ID>3</ORDER_ID><CODE>2026000003</CODE><DATE>2026-01-03 11:00:00</DATE></ORDER>
 </ORDERS>`
 
-// TestFetchOrdersKeepsRejectedRecords checks that a malformed order is reported with its
-// line and reason while the others are staged, normalised.
-func TestFetchOrdersKeepsRejectedRecords(t *testing.T) {
+// exportActivities are activities reading a shop that answers every export with body.
+func exportActivities(t *testing.T, body string) (*Activities, *store.Store, string) {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte(ordersWithOneBad))
+		w.Write([]byte(body))
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	shop, err := shoptet.NewClient(shoptet.Config{BaseURL: srv.URL, OrdersHash: "h", CustomersHash: "h"})
 	if err != nil {
 		t.Fatal(err)
@@ -43,9 +43,16 @@ func TestFetchOrdersKeepsRejectedRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	a := &Activities{Store: st, Connector: oneConn{&Conn{ShopURL: srv.URL, Shop: shop,
 		Mapping: mapping.Default()}}}
+	return a, st, srv.URL
+}
+
+// TestFetchOrdersKeepsRejectedRecords checks that a malformed order is reported with its
+// line and reason while the others are staged, normalised.
+func TestFetchOrdersKeepsRejectedRecords(t *testing.T) {
+	a, st, shopURL := exportActivities(t, ordersWithOneBad)
 	run := Run{ID: "r1", Profile: "default"}
 	f, err := a.FetchOrders(context.Background(), run)
 	if err != nil {
@@ -55,7 +62,7 @@ func TestFetchOrdersKeepsRejectedRecords(t *testing.T) {
 		t.Fatalf("fetched = %+v, want 2 records and 1 rejected", f)
 	}
 	var orders []store.Order
-	st.ScanOrders(context.Background(), ShopKey(srv.URL), func(o *store.Order) error {
+	st.ScanOrders(context.Background(), ShopKey(shopURL), func(o *store.Order) error {
 		orders = append(orders, *o)
 		return nil
 	})

@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"errors"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
@@ -204,22 +203,8 @@ func TestExportContentFaultIsFinal(t *testing.T) {
 		{"cut short", "<ORDERS><ORDER><ORDER_ID>1</ORDER_ID></ORDER><ORDER><CODE>2", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Write([]byte(tt.body))
-			}))
-			defer srv.Close()
-			shop, err := shoptet.NewClient(shoptet.Config{BaseURL: srv.URL, OrdersHash: "h", CustomersHash: "h"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			a := &Activities{Store: st, Connector: oneConn{&Conn{ShopURL: srv.URL, Shop: shop,
-				Mapping: mapping.Default()}}}
-			_, err = a.FetchOrders(context.Background(), Run{ID: "r1"})
+			a, _, _ := exportActivities(t, tt.body)
+			_, err := a.FetchOrders(context.Background(), Run{ID: "r1"})
 			var ae *temporal.ApplicationError
 			final := errors.As(err, &ae) && ae.NonRetryable()
 			if err == nil || final != tt.final {
