@@ -10,8 +10,12 @@ import (
 )
 
 // pulseEvery is how often a kept-alive activity heartbeats; well inside the workflows'
-// one-minute heartbeat timeout.
-const pulseEvery = 10 * time.Second
+// one-minute heartbeat timeout. Tests shorten it.
+var pulseEvery = 10 * time.Second
+
+// recordHeartbeat is the SDK's heartbeat; tests count the calls, which the SDK batches
+// before they reach the server.
+var recordHeartbeat = activity.RecordHeartbeat
 
 // pulse keeps an activity's heartbeat going while the activity waits on something that gives
 // no progress to report: Shoptet may think for minutes before the first byte of a large
@@ -41,8 +45,9 @@ func keepAlive(ctx context.Context) (context.Context, func()) {
 		}
 	}
 	ctx = context.WithValue(ctx, pulseKey{}, p)
-	done := make(chan struct{})
+	done, exited := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(exited)
 		t := time.NewTicker(pulseEvery)
 		defer t.Stop()
 		for {
@@ -52,12 +57,16 @@ func keepAlive(ctx context.Context) (context.Context, func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				activity.RecordHeartbeat(ctx, p.last()...)
+				recordHeartbeat(ctx, p.last()...)
 			}
 		}
 	}()
 	var once sync.Once
-	return ctx, func() { once.Do(func() { close(done) }) }
+	// stop waits for the pulse to end, so that no heartbeat follows the activity's result.
+	return ctx, func() {
+		once.Do(func() { close(done) })
+		<-exited
+	}
 }
 
 func (p *pulse) set(details []any) {
@@ -81,5 +90,5 @@ func heartbeat(ctx context.Context, details ...any) {
 	if p, ok := ctx.Value(pulseKey{}).(*pulse); ok {
 		p.set(details)
 	}
-	activity.RecordHeartbeat(ctx, details...)
+	recordHeartbeat(ctx, details...)
 }
