@@ -28,6 +28,17 @@ const ordersWithOneBad = `<?xml version="1.0" encoding="utf-8"?>
  <ORDER><ORDER_ID>3</ORDER_ID><CODE>2026000003</CODE><DATE>2026-01-03 11:00:00</DATE></ORDER>
 </ORDERS>`
 
+// testStore is a state store in a fresh SQLite file, closed when the test ends.
+func testStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // exportActivities are activities reading a shop that answers every export with body.
 func exportActivities(t *testing.T, body string) (*Activities, *store.Store, string) {
 	t.Helper()
@@ -39,11 +50,7 @@ func exportActivities(t *testing.T, body string) (*Activities, *store.Store, str
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testStore(t)
 	a := &Activities{Store: st, Connector: oneConn{&Conn{ShopURL: srv.URL, Shop: shop,
 		Mapping: mapping.Default()}}}
 	return a, st, srv.URL

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -40,11 +39,7 @@ func newFetchEnv(t *testing.T) *fetchEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testStore(t)
 	a := &Activities{Store: st, MinFullInterval: 15 * time.Minute,
 		Connector: oneConn{&Conn{ShopURL: ts.URL, Shop: client, HasFeed: true,
 			Mapping: mapping.Default()}}}

@@ -159,13 +159,13 @@ func (d *spillDecoder) uvarint() uint64 {
 	return v
 }
 
+// varint undoes the zig-zag encoding binary.AppendVarint writes on top of a uvarint.
 func (d *spillDecoder) varint() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
+	u := d.uvarint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	d.b = d.b[n:]
 	return v
 }
 

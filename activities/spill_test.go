@@ -28,6 +28,7 @@ func TestSpillRoundTrip(t *testing.T) {
 			Total: 1234.5, Currency: "CZK", Status: "Vyřízena"},
 		{ID: "11", Code: "2026000011", Total: math.Inf(1)},
 		{ID: "12", Total: -0.01, Country: "SK", Currency: "EUR"},
+		{ID: "13", Date: time.UnixMilli(-31536000123)}, // before 1970: a negative varint
 	}
 	for i := range customers {
 		if err := sp.addCustomer(&customers[i]); err != nil {
@@ -44,7 +45,7 @@ func TestSpillRoundTrip(t *testing.T) {
 	}
 	var cu store.Customer
 	var o store.Order
-	for _, rec := range []int32{4, 0, 3, 1, 2} {
+	for _, rec := range []int32{4, 0, 5, 3, 1, 2} {
 		isOrder, err := sp.read(rec, &cu, &o)
 		if err != nil {
 			t.Fatalf("record %d: %v", rec, err)
@@ -59,7 +60,7 @@ func TestSpillRoundTrip(t *testing.T) {
 			t.Errorf("customer %d = %+v, want %+v", rec, cu, customers[rec])
 		}
 	}
-	if _, err := sp.read(5, &cu, &o); err == nil {
+	if _, err := sp.read(6, &cu, &o); err == nil {
 		t.Error("reading past the last record gave no error")
 	}
 }

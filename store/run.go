@@ -273,15 +273,6 @@ func (s *Store) RecordOutcomes(ctx context.Context, run, shop string, outs []Out
 // OrderRecords returns which of the given orders already have a CRM record: order id ->
 // record name.
 func (s *Store) OrderRecords(ctx context.Context, shop string, orderIDs []string) (map[string]string, error) {
-	out := make(map[string]string)
-	err := s.lookup(ctx, `SELECT order_id, record FROM order_records
-		WHERE shop = ? AND order_id IN (%s)`, shop, orderIDs, func(rows *sql.Rows) error {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return err
-		}
-		out[id] = name
-		return nil
-	})
-	return out, err
+	return s.lookupPairs(ctx, `SELECT order_id, record FROM order_records
+		WHERE shop = ? AND order_id IN (%s)`, shop, orderIDs)
 }

@@ -75,16 +75,22 @@ func (s *Store) WrittenContacts(ctx context.Context, shop string, names []string
 // IdentityOf returns the contacts the identity map holds for the given keys of a shop; keys
 // it does not hold are absent from the map.
 func (s *Store) IdentityOf(ctx context.Context, shop string, keys []string) (map[string]string, error) {
-	out := make(map[string]string, len(keys))
-	err := s.lookup(ctx, `SELECT key, contact FROM identity_map WHERE shop = ? AND key IN (%s)`,
-		shop, keys, func(rows *sql.Rows) error {
-			var k, c string
-			if err := rows.Scan(&k, &c); err != nil {
-				return err
-			}
-			out[k] = c
-			return nil
-		})
+	return s.lookupPairs(ctx, `SELECT key, contact FROM identity_map WHERE shop = ? AND key IN (%s)`,
+		shop, keys)
+}
+
+// lookupPairs is lookup for a query selecting two text columns, returned as a map from the
+// first to the second.
+func (s *Store) lookupPairs(ctx context.Context, query, shop string, values []string) (map[string]string, error) {
+	out := make(map[string]string, len(values))
+	err := s.lookup(ctx, query, shop, values, func(rows *sql.Rows) error {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		out[k] = v
+		return nil
+	})
 	return out, err
 }
 
