@@ -23,6 +23,9 @@ import (
 	"go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
@@ -43,8 +46,8 @@ type Engine struct {
 	server temporal.Server
 	ui     *uiserver.Server
 	uiErr  chan error
-	// stopping silences the server's logs during shutdown.
-	stopping *atomic.Bool
+	// quiet turns the server's logs down while it starts and stops.
+	quiet *atomic.Bool
 }
 
 const clusterName = "active"
@@ -88,11 +91,12 @@ func Start(opts Options) (*Engine, error) {
 	if err := prepareDatabase(sqlCfg, opts); err != nil {
 		return nil, err
 	}
-	stopping := new(atomic.Bool)
+	quiet := new(atomic.Bool)
+	quiet.Store(true)
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(serverConfig(opts, sqlCfg)),
 		temporal.ForServices(temporal.DefaultServices),
-		temporal.WithLogger(newServerLogger(opts.Logger, stopping)),
+		temporal.WithLogger(newServerLogger(opts.Logger, quiet)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
@@ -100,12 +104,50 @@ func Start(opts Options) (*Engine, error) {
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("engine: start server: %w", err)
 	}
-	e := &Engine{opts: opts, server: srv, stopping: stopping}
+	e := &Engine{opts: opts, server: srv, quiet: quiet}
+	if err := e.waitServing(30 * time.Second); err != nil {
+		e.Stop(context.Background())
+		return nil, err
+	}
+	quiet.Store(false)
 	if opts.UIPort > 0 {
 		e.startUI()
 	}
 	return e, nil
 }
+
+// waitServing returns once the frontend reports its workflow service as serving. The server's
+// Start returns before the frontend has joined the cluster's membership; a client calling it
+// earlier is refused with "Frontend is not healthy yet", which the server logs as an error.
+func (e *Engine) waitServing(limit time.Duration) error {
+	conn, err := grpc.NewClient(e.HostPort(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return fmt.Errorf("engine: connect to the frontend: %w", err)
+	}
+	defer conn.Close()
+	health := healthpb.NewHealthClient(conn)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	req := &healthpb.HealthCheckRequest{Service: workflowServiceName}
+	for {
+		resp, err := health.Check(ctx, req)
+		if err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_SERVING {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			if err == nil {
+				err = fmt.Errorf("status %s", resp.GetStatus())
+			}
+			return fmt.Errorf("engine: the frontend was not serving after %s: %w", limit, err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// workflowServiceName is the gRPC service whose health the frontend reports once it can
+// take calls.
+const workflowServiceName = "temporal.api.workflowservice.v1.WorkflowService"
 
 // servicePorts are the ports of frontend, history, matching and worker, and their
 // membership ports, laid out from the frontend port as the Temporal CLI does.
@@ -236,7 +278,7 @@ func (e *Engine) UIURL() string {
 
 // Stop shuts the UI and the server down.
 func (e *Engine) Stop(ctx context.Context) error {
-	e.stopping.Store(true)
+	e.quiet.Store(true)
 	if e.ui != nil {
 		e.ui.Stop()
 	}

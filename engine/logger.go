@@ -11,30 +11,43 @@ import (
 )
 
 // serverLogger routes the Temporal server's logs to slog. The server is chatty, and its
-// services complain about each other while they start and stop, so only errors pass, and
-// none once shutdown began; at debug level everything from warnings up passes.
+// services complain about each other while they start and stop (a client refused with
+// "Frontend is not healthy yet"), so only errors pass, and while quiet is set (from start
+// until the frontend serves, and from the start of shutdown) they pass at debug level only.
+// At debug level everything from warnings up passes.
 type serverLogger struct {
-	l        *slog.Logger
-	stopping *atomic.Bool
+	l     *slog.Logger
+	quiet *atomic.Bool
 }
 
-func newServerLogger(l *slog.Logger, stopping *atomic.Bool) log.Logger {
-	return serverLogger{l: l.With("component", "temporal"), stopping: stopping}
+func newServerLogger(l *slog.Logger, quiet *atomic.Bool) log.Logger {
+	return serverLogger{l: l.With("component", "temporal"), quiet: quiet}
 }
 
 func (s serverLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
+	ctx := context.Background()
+	debug := s.l.Enabled(ctx, slog.LevelDebug)
 	floor := slog.LevelError
-	if s.l.Enabled(context.Background(), slog.LevelDebug) {
+	if debug {
 		floor = slog.LevelWarn
 	}
-	if level < floor || s.stopping.Load() || !s.l.Enabled(context.Background(), level) {
+	if level < floor {
+		return
+	}
+	if s.quiet.Load() {
+		if !debug {
+			return
+		}
+		level = slog.LevelDebug
+	}
+	if !s.l.Enabled(ctx, level) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, len(tags))
 	for _, t := range tags {
 		attrs = append(attrs, slog.Any(t.Key(), t.Value()))
 	}
-	s.l.LogAttrs(context.Background(), level, msg, attrs...)
+	s.l.LogAttrs(ctx, level, msg, attrs...)
 }
 
 func (s serverLogger) Debug(msg string, tags ...tag.Tag) { s.emit(slog.LevelDebug, msg, tags) }
