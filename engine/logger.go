@@ -35,9 +35,6 @@ func (s serverLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
 		return
 	}
 	if s.quiet.Load() {
-		if !debug {
-			return
-		}
 		level = slog.LevelDebug
 	}
 	if !s.l.Enabled(ctx, level) {
